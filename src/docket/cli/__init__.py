@@ -1,0 +1,1 @@
+"""Command-line edge: translate arguments, call the pipeline, show progress."""

@@ -1,0 +1,24 @@
+"""The ``docket`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from docket.cli.parse_cmd import parse
+
+app = typer.Typer(
+    name="docket",
+    help="Docket: parse, extract, classify and split documents — offline by default.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+app.command("parse")(parse)
+
+
+@app.callback()
+def _root() -> None:
+    """Docket command line."""
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

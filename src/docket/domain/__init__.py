@@ -1,0 +1,1 @@
+"""Pure data models shared by every layer; imports nothing else from docket."""

@@ -1,0 +1,195 @@
+"""The parsed document: pages, words, lines, typed blocks and chunks.
+
+Every input format (PDF text layer, OCR, Office, HTML, e-mail) is turned into these models, so
+that extraction, classification and splitting never care where a document came from. The
+models map 1:1 onto Extend's ``ParseRun.output``; the wire layer only renames fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from docket.domain.geometry import BBox
+
+
+@dataclass(slots=True)
+class Word:
+    """One word with its box; ``confidence`` is None for a born-digital text layer."""
+
+    text: str
+    bbox: BBox
+    font_size: float = 0.0
+    bold: bool = False
+    italic: bool = False
+    confidence: float | None = None
+    font_name: str = ""
+
+
+@dataclass(slots=True)
+class Line:
+    words: list[Word]
+    bbox: BBox
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def font_size(self) -> float:
+        sizes = [w.font_size for w in self.words if w.font_size > 0]
+        return max(sizes) if sizes else 0.0
+
+    @property
+    def bold(self) -> bool:
+        return bool(self.words) and all(w.bold for w in self.words)
+
+
+@dataclass(slots=True)
+class PageContent:
+    """What an engine read off one page before layout analysis.
+
+    ``rules`` are thin filled rectangles and stroked line segments (table ruling candidates);
+    ``images`` are the boxes of raster images and figure-like vector groups.
+    """
+
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word]
+    rules: list[BBox] = field(default_factory=list)
+    images: list[BBox] = field(default_factory=list)
+    rotation: int = 0
+    dpi: float = 72.0
+    ocr: bool = False
+
+
+class BlockType(StrEnum):
+    HEADING = "heading"
+    TEXT = "text"
+    LIST_ITEM = "list_item"
+    TABLE = "table"
+    FIGURE = "figure"
+    KEY_VALUE = "key_value"
+    HEADER = "header"
+    FOOTER = "footer"
+    PAGE_NUMBER = "page_number"
+    FORMULA = "formula"
+    BARCODE = "barcode"
+
+
+class TableCell(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    row: int
+    col: int
+    row_span: int = 1
+    col_span: int = 1
+    text: str
+    bbox: BBox
+    is_header: bool = False
+
+
+class Table(BaseModel):
+    rows: int
+    cols: int
+    cells: list[TableCell]
+    ruled: bool = False
+
+    def grid(self) -> list[list[str]]:
+        """Dense text grid; a spanning cell's text sits in its top-left slot only."""
+        grid = [["" for _ in range(self.cols)] for _ in range(self.rows)]
+        for c in self.cells:
+            if c.row < self.rows and c.col < self.cols:
+                grid[c.row][c.col] = c.text
+        return grid
+
+    @property
+    def header_rows(self) -> int:
+        rows = {c.row for c in self.cells if c.is_header}
+        n = 0
+        while n in rows:
+            n += 1
+        return n
+
+
+class Block(BaseModel):
+    """A typed layout region of one page.
+
+    ``text`` is the plain text (lines joined); the target-format rendering (markdown / HTML
+    tables) is produced by the pipeline's renderer and stored in ``content``.
+    """
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    id: str = ""
+    type: BlockType
+    page: int
+    bbox: BBox
+    text: str
+    content: str = ""
+    level: int | None = None  # heading level, 1 = top
+    table: Table | None = None
+    figure_type: Literal["image", "chart", "diagram", "logo", "other"] | None = None
+    lines: list[Line] = Field(default_factory=list, exclude=True, repr=False)
+    min_ocr_confidence: float | None = None
+    avg_ocr_confidence: float | None = None
+
+
+class PageInfo(BaseModel):
+    number: int
+    width: float
+    height: float
+    rotation: int = 0
+    dpi: float = 72.0
+    ocr: bool = False
+
+
+class PageError(BaseModel):
+    """A page that could not be read; partial failure is data, never a clean success."""
+
+    page: int
+    code: str
+    message: str
+
+
+class ChunkType(StrEnum):
+    PAGE = "page"
+    SECTION = "section"
+    DOCUMENT = "document"
+
+
+class Chunk(BaseModel):
+    type: ChunkType
+    content: str
+    page_start: int
+    page_end: int
+    blocks: list[Block]
+    min_ocr_confidence: float | None = None
+    avg_ocr_confidence: float | None = None
+
+
+class ParsedDocument(BaseModel):
+    mime_type: str
+    pages: list[PageInfo]
+    chunks: list[Chunk]
+    page_count: int  # pages in the source file, not only the parsed range
+    errors: list[PageError] = Field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Block]:
+        seen: set[str] = set()
+        out: list[Block] = []
+        for chunk in self.chunks:
+            for b in chunk.blocks:
+                if b.id not in seen:
+                    seen.add(b.id)
+                    out.append(b)
+        return out
+
+    @property
+    def markdown(self) -> str:
+        return "\n\n".join(c.content for c in self.chunks if c.content)

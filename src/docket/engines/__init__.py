@@ -1,0 +1,1 @@
+"""Adapters behind small Protocols; all native and external I/O lives here."""

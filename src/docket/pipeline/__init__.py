@@ -1,0 +1,1 @@
+"""Orchestration of engines per processor: no HTTP, no SQL, no queue."""

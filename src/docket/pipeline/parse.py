@@ -1,0 +1,142 @@
+"""Parse one document: sniff, read page by page, find tables and layout, render, chunk.
+
+Pages are read one at a time and dropped after analysis, so memory stays flat in page count;
+a page that fails is recorded as a page error while the others go on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from docket.domain.document import Block, PageContent, PageError, PageInfo, ParsedDocument
+from docket.domain.parse_options import ParseOptions, Target
+from docket.engines.base import LayoutEngine, TableEngine, TextLayerEngine
+from docket.errors import CorruptFile, DocketError, ErrorCode, FileSizeTooLarge
+from docket.pipeline.chunking import chunk_pages
+from docket.pipeline.formats import PDF, ParseLimits, check_size, sniff
+from docket.pipeline.furniture import mark_furniture
+from docket.pipeline.ids import block_id
+from docket.pipeline.render import render_block, spatial_text
+
+ProgressFn = Callable[[int, int], None]
+CancelledFn = Callable[[], bool]
+
+
+class Cancelled(DocketError):
+    """Raised between pages when the caller cancelled the work."""
+
+
+def _default_textlayer() -> TextLayerEngine:
+    from docket.engines.textlayer.pdfium import PdfiumTextLayer
+
+    return PdfiumTextLayer()
+
+
+def _default_tables() -> TableEngine:
+    from docket.engines.tables.none import NoTables
+
+    return NoTables()
+
+
+def _default_layout() -> LayoutEngine:
+    from docket.engines.layout.heuristic import HeuristicLayout
+
+    return HeuristicLayout()
+
+
+@dataclass
+class ParseEngines:
+    textlayer: TextLayerEngine = field(default_factory=_default_textlayer)
+    tables: TableEngine = field(default_factory=_default_tables)
+    layout: LayoutEngine = field(default_factory=_default_layout)
+
+
+@dataclass
+class ParseResult:
+    document: ParsedDocument
+    seconds: float
+
+
+def parse_document(
+    data: bytes,
+    options: ParseOptions | None = None,
+    *,
+    engines: ParseEngines | None = None,
+    limits: ParseLimits | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelledFn | None = None,
+) -> ParsedDocument:
+    options = options or ParseOptions()
+    engines = engines or ParseEngines()
+    limits = limits or ParseLimits()
+    check_size(data, limits)
+    mime = sniff(data)
+    if mime != PDF:  # pragma: no cover - sniff only admits PDF for now
+        raise CorruptFile("unsupported content")
+    with engines.textlayer.open(data, options.password) as doc:
+        count = doc.page_count
+        if count <= 0:
+            raise CorruptFile("the PDF has no pages")
+        if count > limits.max_pages:
+            raise FileSizeTooLarge(
+                f"the PDF has {count} pages; the limit is {limits.max_pages} pages"
+            )
+        wanted = options.selected_pages(count)
+        if not wanted:
+            raise DocketError(
+                f"no page of the requested ranges exists (the document has {count} pages)",
+                code=ErrorCode.INVALID_CONFIG_OPTIONS,
+            )
+        analysed: list[tuple[PageInfo, list[Block]]] = []
+        spatial: dict[int, str] = {}
+        errors: list[PageError] = []
+        for done, number in enumerate(wanted, start=1):
+            if cancelled is not None and cancelled():
+                raise Cancelled("the run was cancelled", code=ErrorCode.INTERNAL_ERROR)
+            try:
+                content = doc.read_page(number)
+                blocks = engines.layout.analyze(content, engines.tables.detect(content))
+            except DocketError as exc:
+                errors.append(PageError(page=number, code=exc.code.value, message=exc.message))
+                content, blocks = PageContent(number, 612.0, 792.0, []), []
+            if options.target is Target.SPATIAL:
+                spatial[number] = spatial_text(content)
+            info = PageInfo(
+                number=number,
+                width=round(content.width, 2),
+                height=round(content.height, 2),
+                rotation=content.rotation,
+                dpi=content.dpi,
+                ocr=content.ocr,
+            )
+            for i, b in enumerate(blocks):
+                b.page = number
+                b.id = block_id(number, i, b.text)
+            analysed.append((info, blocks))
+            if progress is not None:
+                progress(done, len(wanted))
+    if len(errors) == len(wanted):
+        first = errors[0]
+        raise DocketError(first.message, code=ErrorCode(first.code))
+    mark_furniture(analysed)
+    for _, blocks in analysed:
+        for b in blocks:
+            b.content = render_block(b, options.table_format)
+    pages = [(info.number, blocks) for info, blocks in analysed]
+    page_text = (lambda n, _b: spatial[n]) if options.target is Target.SPATIAL else None
+    chunks = chunk_pages(pages, options.chunking, page_text)
+    return ParsedDocument(
+        mime_type=mime,
+        pages=[info for info, _ in analysed],
+        chunks=chunks,
+        page_count=count,
+        errors=errors,
+    )
+
+
+def timed_parse(data: bytes, options: ParseOptions | None = None, **kw: object) -> ParseResult:
+    start = time.perf_counter()
+    doc = parse_document(data, options, **kw)  # type: ignore[arg-type]
+    return ParseResult(doc, time.perf_counter() - start)

@@ -1,0 +1,1 @@
+"""Use cases: runs, processors, files, webhooks (store + queue + pipeline)."""

@@ -1,0 +1,1 @@
+"""BlobStore adapters: local filesystem (default), S3-compatible."""

@@ -1,0 +1,1 @@
+"""SQLAlchemy tables and repositories; SQLite default, PostgreSQL at scale."""

@@ -1,0 +1,1 @@
+"""Document viewer: page images with block and citation overlays."""

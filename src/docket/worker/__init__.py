@@ -1,0 +1,1 @@
+"""JobQueue adapters: in-process pool (default), distributed engine."""
