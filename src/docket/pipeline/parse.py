@@ -35,9 +35,9 @@ def _default_textlayer() -> TextLayerEngine:
 
 
 def _default_tables() -> TableEngine:
-    from docket.engines.tables.none import NoTables
+    from docket.engines.tables.engine import RuleTables
 
-    return NoTables()
+    return RuleTables()
 
 
 def _default_layout() -> LayoutEngine:

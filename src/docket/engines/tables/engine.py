@@ -1,0 +1,100 @@
+"""The default table engine: ruled grids first, then whitespace-aligned tables in the rest.
+
+Cheap on ordinary pages: with no ruling-line grid the only work is one pass grouping words
+into rows and phrases, and pages without at least a few multi-phrase rows stop there.
+"""
+
+from __future__ import annotations
+
+from docket.domain.document import Block, BlockType, PageContent, Table, TableCell, Word
+from docket.domain.geometry import BBox
+from docket.engines.tables.ruled import Grid, grid_cells, grids, split_rules
+from docket.engines.tables.text import DraftCell, finish_cells, is_numeric, text_rows
+from docket.engines.tables.unruled import detect_unruled
+
+
+class RuleTables:
+    """:class:`~docket.engines.base.TableEngine` from ruling lines and word alignment."""
+
+    def __init__(self, *, unruled: bool = True) -> None:
+        self.unruled = unruled
+
+    def detect(self, page: PageContent) -> list[Block]:
+        blocks: list[Block] = []
+        taken: list[BBox] = []
+        if page.rules:
+            h, v = split_rules(page.rules)
+            for grid in grids(h, v):
+                block = _ruled_block(page, grid)
+                if block is not None and not any(b.overlap_ratio(block.bbox) > 0.5 for b in taken):
+                    blocks.append(block)
+                    taken.append(block.bbox)
+        if self.unruled:
+            rest = [w for w in page.words if not any(_inside(w.bbox, t) for t in taken)]
+            rows = text_rows(rest)
+            if sum(len(r.phrases) >= 2 for r in rows) >= 2:
+                for cand in detect_unruled(rows):
+                    if any(cand.bbox.intersection_area(t) > 0 for t in taken):
+                        continue
+                    block = _block(page, cand.bbox, cand.cells, cand.header_rows, ruled=False)
+                    if block is not None:
+                        blocks.append(block)
+                        taken.append(block.bbox)
+        blocks.sort(key=lambda b: (b.bbox.top, b.bbox.left))
+        return blocks
+
+
+def _inside(b: BBox, box: BBox) -> bool:
+    return box.contains_point(b.cx, b.cy, 1.0)
+
+
+def _ruled_block(page: PageContent, grid: Grid) -> Block | None:
+    box = grid.bbox
+    words = [w for w in page.words if _inside(w.bbox, box)]
+    if len(words) < 2:
+        return None
+    cells, ys = grid_cells(grid, words)
+    filled = [c for c in cells if c.words]
+    rows = {c.row for c in filled}
+    cols = {c.col for c in filled}
+    if len(rows) < 2 or len(cols) < 2:
+        return None
+    heads = _ruled_header_rows(cells, ys, set(grid.ys))
+    return _block(page, box, cells, heads, ruled=True)
+
+
+def _ruled_header_rows(cells: list[DraftCell], ys: list[float], ruled: set[float]) -> int:
+    """Rows above the first mostly-numeric row; else a bold first row; else row 0."""
+    by_row: dict[int, list[DraftCell]] = {}
+    for c in cells:
+        if c.words:
+            by_row.setdefault(c.row, []).append(c)
+    order = sorted(by_row)
+    for n, r in enumerate(order[:4]):
+        rest = [c for c in by_row[r] if c.col > 0]
+        texts = [" ".join(w.text for w in c.words) for c in rest]
+        if texts and sum(is_numeric(t) for t in texts) >= 0.5 * len(texts):
+            return r if n else 1
+    first = order[0]
+    words: list[Word] = [w for c in by_row[first] for w in c.words]
+    return first + 1 if words else 1
+
+
+def _block(
+    page: PageContent, bbox: BBox, drafts: list[DraftCell], heads: int, *, ruled: bool
+) -> Block | None:
+    done = finish_cells(drafts, max(heads, 1))
+    if done is None:
+        return None
+    nrows, ncols, cells = done
+    if nrows < 2 or ncols < 2:
+        return None
+    table = Table(rows=nrows, cols=ncols, cells=cells, ruled=ruled)
+    text = "\n".join(" | ".join(c.text for c in _row(cells, r)) for r in range(nrows))
+    return Block(
+        type=BlockType.TABLE, page=page.number, bbox=bbox.rounded(2), text=text, table=table
+    )
+
+
+def _row(cells: list[TableCell], r: int) -> list[TableCell]:
+    return sorted((c for c in cells if c.row == r), key=lambda c: c.col)

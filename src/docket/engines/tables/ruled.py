@@ -1,0 +1,189 @@
+"""Ruled tables: grids built from the page's ruling lines.
+
+Horizontal and vertical rules that touch form connected components; a component with at least
+two of each is a grid candidate. Column boundaries are the vertical rules' x positions (plus the
+horizontal rules' ends when the sides are open), row boundaries the horizontal rules' y
+positions. A missing separator between two grid slots merges them into a spanning cell. Rows
+that hold several aligned text lines without rules between them are split into one row per line.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from dataclasses import dataclass
+
+from docket.domain.document import Word
+from docket.domain.geometry import BBox
+from docket.engines.tables.text import DraftCell, text_rows
+
+_THIN = 3.0
+_TOL = 3.0
+
+
+@dataclass(slots=True)
+class Rule:
+    """An axis-aligned segment: ``pos`` across, ``start``/``end`` along the rule."""
+
+    pos: float
+    start: float
+    end: float
+
+
+@dataclass(slots=True)
+class Grid:
+    xs: list[float]
+    ys: list[float]
+    h: list[Rule]
+    v: list[Rule]
+
+    @property
+    def bbox(self) -> BBox:
+        return BBox(self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+
+def split_rules(rules: list[BBox]) -> tuple[list[Rule], list[Rule]]:
+    """Thin boxes to merged horizontal and vertical rules."""
+    h: list[Rule] = []
+    v: list[Rule] = []
+    for b in rules:
+        if b.height <= _THIN and b.width >= 4.0:
+            h.append(Rule(b.cy, b.left, b.right))
+        elif b.width <= _THIN and b.height >= 4.0:
+            v.append(Rule(b.cx, b.top, b.bottom))
+    return _merge(h), _merge(v)
+
+
+def _merge(rules: list[Rule]) -> list[Rule]:
+    rules.sort(key=lambda r: (round(r.pos), r.start))
+    out: list[Rule] = []
+    for r in sorted(rules, key=lambda r: (r.pos, r.start)):
+        for o in reversed(out[-8:]):
+            if abs(o.pos - r.pos) <= 1.5 and r.start <= o.end + 2.0 and r.end >= o.start - 2.0:
+                o.start, o.end = min(o.start, r.start), max(o.end, r.end)
+                break
+        else:
+            out.append(Rule(r.pos, r.start, r.end))
+    return out
+
+
+def grids(h: list[Rule], v: list[Rule]) -> list[Grid]:
+    """Connected groups of touching rules with at least two rules each way."""
+    parent = list(range(len(h) + len(v)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = sorted(range(len(v)), key=lambda j: v[j].pos)
+    vx = [v[j].pos for j in order]
+    for i, hr in enumerate(h):
+        lo = bisect.bisect_left(vx, hr.start - _TOL)
+        hi = bisect.bisect_right(vx, hr.end + _TOL)
+        for k in range(lo, hi):
+            j = order[k]
+            vr = v[j]
+            if vr.start - _TOL <= hr.pos <= vr.end + _TOL:
+                a, b = find(i), find(len(h) + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
+    for i, hr in enumerate(h):
+        groups.setdefault(find(i), ([], []))[0].append(hr)
+    for j, vr in enumerate(v):
+        groups.setdefault(find(len(h) + j), ([], []))[1].append(vr)
+    out: list[Grid] = []
+    for gh, gv in groups.values():
+        if len(gh) < 2 or len(gv) < 2:
+            continue
+        ys = _cluster([r.pos for r in gh] + [min(r.start for r in gv), max(r.end for r in gv)])
+        xs = _cluster([r.pos for r in gv] + [min(r.start for r in gh), max(r.end for r in gh)])
+        if len(xs) >= 2 and len(ys) >= 2 and xs[-1] - xs[0] > 20 and ys[-1] - ys[0] > 8:
+            out.append(Grid(xs, ys, gh, gv))
+    return out
+
+
+def _cluster(values: list[float], tol: float = _TOL) -> list[float]:
+    out: list[list[float]] = []
+    for x in sorted(values):
+        if out and x - out[-1][-1] <= tol:
+            out[-1].append(x)
+        else:
+            out.append([x])
+    return [sum(g) / len(g) for g in out]
+
+
+def _covered(rules: list[Rule], pos: float, a: float, b: float) -> bool:
+    """Whether rules at ``pos`` cover most of the span ``a``..``b``."""
+    need = 0.6 * (b - a)
+    got = 0.0
+    for r in rules:
+        if abs(r.pos - pos) <= _TOL:
+            got += max(0.0, min(r.end, b) - max(r.start, a))
+    return got >= need
+
+
+def grid_cells(grid: Grid, words: list[Word]) -> tuple[list[DraftCell], list[float]]:
+    """Cells of a grid (spans where separators are missing) with their words assigned."""
+    xs, ys = grid.xs, _split_rows(grid, words)
+    nr, nc = len(ys) - 1, len(xs) - 1
+    ruled_y = set(grid.ys)
+
+    def v_sep(r: int, c: int) -> bool:  # boundary right of column c in row r
+        return _covered(grid.v, xs[c + 1], ys[r], ys[r + 1])
+
+    def h_sep(r: int, c: int) -> bool:  # boundary below row r in column c
+        y = ys[r + 1]
+        return y not in ruled_y or _covered(grid.h, y, xs[c], xs[c + 1])
+
+    owner: dict[tuple[int, int], DraftCell] = {}
+    cells: list[DraftCell] = []
+    for r in range(nr):
+        for c in range(nc):
+            if (r, c) in owner:
+                continue
+            c1 = c + 1
+            while c1 < nc and not v_sep(r, c1 - 1) and (r, c1) not in owner:
+                c1 += 1
+            r1 = r + 1
+            while r1 < nr and all(
+                not h_sep(r1 - 1, k) and (r1, k) not in owner for k in range(c, c1)
+            ):
+                r1 += 1
+            cell = DraftCell(r, c, r1, c1, BBox(xs[c], ys[r], xs[c1], ys[r1]))
+            for rr in range(r, r1):
+                for cc in range(c, c1):
+                    owner[(rr, cc)] = cell
+            cells.append(cell)
+    for w in words:
+        r = bisect.bisect_right(ys, w.bbox.cy) - 1
+        c = bisect.bisect_right(xs, w.bbox.cx) - 1
+        if 0 <= r < nr and 0 <= c < nc:
+            owner[(r, c)].words.append(w)
+    return cells, ys
+
+
+def _split_rows(grid: Grid, words: list[Word]) -> list[float]:
+    """Row boundaries: the rules, plus a cut between aligned text lines inside one ruled band."""
+    ys = list(grid.ys)
+    xs = grid.xs
+    out = [ys[0]]
+    for top, bottom in itertools.pairwise(ys):
+        band = [w for w in words if top <= w.bbox.cy < bottom]
+        rows = text_rows(band)
+        if len(rows) >= 2:
+            occupancy = [
+                len({bisect.bisect_right(xs, w.bbox.cx) for w in row.words}) for row in rows
+            ]
+            full = max(occupancy)
+            starts = [
+                i for i, n in enumerate(occupancy) if full >= 2 and n >= max(2, (full + 1) // 2)
+            ]
+            if len(starts) >= 2:
+                for i in starts[1:]:
+                    cut = (rows[i - 1].bbox.bottom + rows[i].bbox.top) / 2
+                    out.append(cut)
+        out.append(bottom)
+    return sorted(out)

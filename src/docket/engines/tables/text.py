@@ -1,0 +1,155 @@
+"""Text lines, phrases and cell assembly shared by the ruled and unruled table detectors.
+
+A *text row* is every word on one baseline across the page; a *phrase* is a run of words in a
+row with no gap wider than about one em. Table columns show up as phrase boundaries that line
+up over several rows, ruled or not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from docket.domain.document import TableCell, Word
+from docket.domain.geometry import BBox
+
+_NUMERIC = re.compile(r"^[-+−–(]?[$€£¥%]?\s?[-+−–(]?\d[\d.,\s']*%?\)?[%*a-z]{0,2}$|^[-–—]$|^n/?a$")
+
+
+def is_numeric(text: str) -> bool:
+    """Amounts, percentages, years, dashes standing for zero: the stuff of table bodies."""
+    return bool(_NUMERIC.match(text.strip().lower()))
+
+
+def union_all(boxes: list[BBox]) -> BBox:
+    box = boxes[0]
+    for b in boxes[1:]:
+        box = box.union(b)
+    return box
+
+
+@dataclass(slots=True)
+class Phrase:
+    words: list[Word]
+    bbox: BBox
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(slots=True)
+class TextRow:
+    words: list[Word]
+    bbox: BBox
+    phrases: list[Phrase] = field(default_factory=list)
+
+    @property
+    def height(self) -> float:
+        return max(self.bbox.height, 1.0)
+
+
+def text_rows(words: list[Word], gap_em: float = 0.9) -> list[TextRow]:
+    """Words grouped by baseline (top to bottom), each row split into phrases at wide gaps."""
+    rows: list[list[Word]] = []
+    top = bottom = 0.0
+    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
+        b = w.bbox
+        if rows:
+            overlap = min(bottom, b.bottom) - max(top, b.top)
+            if overlap >= 0.5 * min(bottom - top, b.height):
+                rows[-1].append(w)
+                top, bottom = min(top, b.top), max(bottom, b.bottom)
+                continue
+        rows.append([w])
+        top, bottom = b.top, b.bottom
+    out: list[TextRow] = []
+    for row in rows:
+        row.sort(key=lambda w: w.bbox.left)
+        phrases: list[Phrase] = []
+        current = [row[0]]
+        for prev, w in pairwise(row):
+            em = max(min(prev.font_size or prev.bbox.height, prev.bbox.height * 1.2), 1.0)
+            if w.bbox.left - prev.bbox.right > gap_em * em:
+                phrases.append(Phrase(current, union_all([x.bbox for x in current])))
+                current = [w]
+            else:
+                current.append(w)
+        phrases.append(Phrase(current, union_all([x.bbox for x in current])))
+        out.append(TextRow(row, union_all([w.bbox for w in row]), phrases))
+    return out
+
+
+def join_words(words: list[Word]) -> str:
+    """Words of one cell in reading order: lines top to bottom, words left to right."""
+    if not words:
+        return ""
+    lines: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
+        if lines and abs(w.bbox.cy - lines[-1][-1].bbox.cy) <= 0.5 * max(w.bbox.height, 1.0):
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    parts = [" ".join(x.text for x in sorted(ln, key=lambda x: x.bbox.left)) for ln in lines]
+    text = " ".join(parts)
+    return re.sub(r"(\w)- (\w)", r"\1\2", text) if len(parts) > 1 else text
+
+
+@dataclass(slots=True)
+class DraftCell:
+    """A cell before empty rows/columns are dropped; ends are exclusive."""
+
+    row: int
+    col: int
+    end_row: int
+    end_col: int
+    bbox: BBox
+    words: list[Word] = field(default_factory=list)
+
+
+def finish_cells(
+    drafts: list[DraftCell], header_rows: int
+) -> tuple[int, int, list[TableCell]] | None:
+    """Drop empty rows and columns, renumber, and build the final cells."""
+    used_rows = sorted({r for d in drafts if d.words for r in range(d.row, d.end_row)})
+    used_cols = sorted({c for d in drafts if d.words for c in range(d.col, d.end_col)})
+    if not used_rows or not used_cols:
+        return None
+    # a row/column is kept when some non-empty cell *starts* there or it is the only one covered
+    start_rows = sorted({d.row for d in drafts if d.words})
+    start_cols = sorted({d.col for d in drafts if d.words})
+    rmap = {r: i for i, r in enumerate(start_rows)}
+    cmap = {c: i for i, c in enumerate(start_cols)}
+
+    def new_index(m: dict[int, int], starts: list[int], v: int) -> int:
+        idx = 0
+        for s in starts:
+            if s <= v:
+                idx = m[s]
+        return idx
+
+    cells: list[TableCell] = []
+    seen: set[tuple[int, int]] = set()
+    for d in sorted(drafts, key=lambda d: (d.row, d.col)):
+        r0 = new_index(rmap, start_rows, d.row)
+        c0 = new_index(cmap, start_cols, d.col)
+        r1 = new_index(rmap, start_rows, d.end_row - 1) + 1
+        c1 = new_index(cmap, start_cols, d.end_col - 1) + 1
+        if (r0, c0) in seen:
+            continue
+        if not d.words and (d.row not in rmap or d.col not in cmap):
+            continue
+        seen.add((r0, c0))
+        cells.append(
+            TableCell(
+                row=r0,
+                col=c0,
+                row_span=max(1, r1 - r0),
+                col_span=max(1, c1 - c0),
+                text=join_words(d.words),
+                bbox=d.bbox.rounded(2),
+                is_header=d.row < header_rows,
+            )
+        )
+    return len(start_rows), len(start_cols), cells

@@ -1,0 +1,197 @@
+"""Unruled tables: columns found from phrases that line up over consecutive text rows.
+
+A candidate is a run of rows that mostly hold two or more phrases. Its columns are the x ranges
+its phrases cover, separated by whitespace that (almost) no row crosses. A candidate is kept only
+when it looks tabular rather than like multi-column prose or a list: two columns need a mostly
+numeric right-hand column; wider candidates must not be made of long, column-filling sentences,
+and a first column of bullets or enumerators is a list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from docket.domain.document import Word
+from docket.domain.geometry import BBox
+from docket.engines.tables.text import DraftCell, TextRow, is_numeric, union_all
+
+_MARKER = re.compile(
+    r"^([•●○◦▪▫■□‣⁃∙·\-–—*➢➤►]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$"
+)
+
+
+@dataclass(slots=True)
+class Candidate:
+    bbox: BBox
+    cells: list[DraftCell]
+    header_rows: int
+
+
+def _runs(rows: list[TextRow]) -> list[list[TextRow]]:
+    """Maximal runs of multi-phrase rows, allowing short single-phrase interruptions."""
+    runs: list[list[TextRow]] = []
+    current: list[TextRow] = []
+    singles = 0
+    for row in rows:
+        if current:
+            prev = current[-1]
+            gap = row.bbox.top - prev.bbox.bottom
+            if gap > 2.2 * max(prev.height, row.height):
+                runs.append(current)
+                current, singles = [], 0
+        if len(row.phrases) >= 2:
+            current.append(row)
+            singles = 0
+        elif current and singles < 2:
+            current.append(row)
+            singles += 1
+        else:
+            if current:
+                runs.append(current)
+            current, singles = [], 0
+    if current:
+        runs.append(current)
+    for run in runs:
+        while run and len(run[-1].phrases) < 2:
+            run.pop()
+    return [r for r in runs if sum(len(x.phrases) >= 2 for x in r) >= 2]
+
+
+def _columns(run: list[TextRow]) -> list[tuple[float, float]]:
+    """X ranges covered by the phrases of multi-phrase rows, split at shared whitespace."""
+    multi = [r for r in run if len(r.phrases) >= 2]
+    tol = int(0.12 * len(multi))
+    events: list[tuple[float, int]] = []
+    for r in multi:
+        for p in r.phrases:
+            events.append((p.bbox.left, 1))
+            events.append((p.bbox.right, -1))
+    events.sort(key=lambda e: (e[0], -e[1]))
+    cols: list[tuple[float, float]] = []
+    count = 0
+    start: float | None = None
+    for x, d in events:
+        before = count
+        count += d
+        if before <= tol < count:
+            start = x
+        elif count <= tol < before and start is not None:
+            cols.append((start, x))
+            start = None
+    return cols
+
+
+def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
+    best, dist = 0, float("inf")
+    for i, (a, b) in enumerate(cols):
+        if a <= x <= b:
+            return i
+        d = min(abs(x - a), abs(x - b))
+        if d < dist:
+            best, dist = i, d
+    return best
+
+
+def _looks_tabular(grid: list[list[list[Word]]], ncols: int, widths: list[float]) -> bool:
+    filled = [[c for c in row if c] for row in grid]
+    cells = [c for row in filled for c in row]
+    if not cells:
+        return False
+    body_rows = [row for row in grid if sum(1 for c in row if c) >= 2]
+    if len(body_rows) < 2:
+        return False
+    first = [row[0] for row in grid if row[0]]
+    if first and sum(_MARKER.match(" ".join(w.text for w in c)) is not None for c in first) >= max(
+        2, 0.6 * len(first)
+    ):
+        return False
+    prose_cols = 0
+    numeric_cols = 0
+    for k in range(ncols):
+        col = [row[k] for row in grid if row[k]]
+        if not col:
+            continue
+        words = sorted(len(c) for c in col)
+        fill = sorted((c[-1].bbox.right - c[0].bbox.left) / max(widths[k], 1.0) for c in col)
+        if words[len(words) // 2] >= 5 and fill[len(fill) // 2] >= 0.75:
+            prose_cols += 1
+        nums = sum(is_numeric(" ".join(w.text for w in c)) for c in col)
+        if nums >= max(2, 0.6 * len(col)):
+            numeric_cols += 1
+    if prose_cols >= 2 or (prose_cols and ncols <= 3 and not numeric_cols):
+        return False
+    mean_words = sum(len(c) for c in cells) / len(cells)
+    if ncols == 2:
+        return numeric_cols >= 1 and mean_words <= 6 and len(body_rows) >= 3
+    if numeric_cols == 0 and (len(body_rows) < 3 or mean_words > 4):
+        return False
+    return len(body_rows) >= 3 or numeric_cols >= 2
+
+
+def _header_rows(grid: list[list[list[Word]]]) -> int:
+    for i, row in enumerate(grid):
+        rest = [c for c in row[1:] if c]
+        if rest and sum(is_numeric(" ".join(w.text for w in c)) for c in rest) >= 0.5 * len(rest):
+            return min(i, 3)
+    first = [w for c in grid[0] for w in c] if grid else []
+    return 1 if first and all(w.bold for w in first) else 0
+
+
+def detect_unruled(rows: list[TextRow]) -> list[Candidate]:
+    out: list[Candidate] = []
+    for run in _runs(rows):
+        cols = _columns(run)
+        if len(cols) < 2:
+            continue
+        grid: list[list[list[Word]]] = []
+        spans: list[dict[int, int]] = []
+        for row in run:
+            cells: list[list[Word]] = [[] for _ in cols]
+            span: dict[int, int] = {}
+            for p in row.phrases:
+                ks = [_col_of(w.bbox.cx, cols) for w in p.words]
+                if (
+                    len(set(ks)) > 1
+                    and len(row.phrases) >= 2
+                    and not any(is_numeric(w.text) for w in p.words)
+                ):
+                    lo, hi = min(ks), max(ks)
+                    cells[lo].extend(p.words)
+                    span[lo] = hi + 1
+                    continue
+                for w, k in zip(p.words, ks, strict=True):
+                    cells[k].append(w)
+            # a lone lower-case line in one column continues the row above (a wrapped cell)
+            occupied = [k for k, c in enumerate(cells) if c]
+            if (
+                grid
+                and len(occupied) == 1
+                and cells[occupied[0]][0].text[:1].islower()
+                and not span
+            ):
+                grid[-1][occupied[0]].extend(cells[occupied[0]])
+                continue
+            grid.append(cells)
+            spans.append(span)
+        widths = [b - a for a, b in cols]
+        if not _looks_tabular(grid, len(cols), widths):
+            continue
+        heads = _header_rows(grid)
+        drafts: list[DraftCell] = []
+        for r, (cells, span) in enumerate(zip(grid, spans, strict=True)):
+            covered: set[int] = set()
+            for k, words in enumerate(cells):
+                if k in covered:
+                    continue
+                end = span.get(k, k + 1) if r < max(heads, 1) else k + 1
+                covered.update(range(k, end))
+                box = union_all([w.bbox for w in words]) if words else BBox(cols[k][0], 0, 0, 0)
+                if not words:
+                    continue
+                drafts.append(DraftCell(r, k, r + 1, end, box, words))
+        if not drafts:
+            continue
+        bbox = union_all([d.bbox for d in drafts])
+        out.append(Candidate(bbox, drafts, heads))
+    return out
