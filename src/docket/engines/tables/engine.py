@@ -22,15 +22,26 @@ class RuleTables:
     def detect(self, page: PageContent) -> list[Block]:
         blocks: list[Block] = []
         taken: list[BBox] = []
+        boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
+        page_area = page.width * page.height
         if page.rules:
             h, v = split_rules(page.rules)
             for grid in grids(h, v):
                 block = _ruled_block(page, grid)
-                if block is not None and not any(b.overlap_ratio(block.bbox) > 0.5 for b in taken):
+                if block is None:
+                    if grid.bbox.area < 0.25 * page_area:
+                        boxed.append(grid.bbox)
+                elif not any(b.overlap_ratio(block.bbox) > 0.5 for b in taken):
                     blocks.append(block)
                     taken.append(block.bbox)
         if self.unruled:
-            rest = [w for w in page.words if not any(_inside(w.bbox, t) for t in taken)]
+            heights = sorted(w.bbox.height for w in page.words)
+            tall = 1.6 * heights[len(heights) // 2] if heights else 0.0
+            rest = [
+                w
+                for w in page.words
+                if w.bbox.height <= tall and not any(_inside(w.bbox, t) for t in taken + boxed)
+            ]
             rows = text_rows(rest)
             if sum(len(r.phrases) >= 2 for r in rows) >= 2:
                 for cand in detect_unruled(rows):

@@ -96,7 +96,7 @@ def grids(h: list[Rule], v: list[Rule]) -> list[Grid]:
         groups.setdefault(find(len(h) + j), ([], []))[1].append(vr)
     out: list[Grid] = []
     for gh, gv in groups.values():
-        if len(gh) < 2 or len(gv) < 2:
+        if len(gh) < 2 or not gv or (len(gv) < 2 and len(gh) < 3):
             continue
         ys = _cluster([r.pos for r in gh] + [min(r.start for r in gv), max(r.end for r in gv)])
         xs = _cluster([r.pos for r in gv] + [min(r.start for r in gh), max(r.end for r in gh)])
@@ -131,12 +131,27 @@ def grid_cells(grid: Grid, words: list[Word]) -> tuple[list[DraftCell], list[flo
     nr, nc = len(ys) - 1, len(xs) - 1
     ruled_y = set(grid.ys)
 
+    bands: list[list[Word]] = [[] for _ in range(nr)]
+    for w in words:
+        r = bisect.bisect_right(ys, w.bbox.cy) - 1
+        if 0 <= r < nr:
+            bands[r].append(w)
+
+    # a missing rule only makes a span when text actually crosses where the rule would be
     def v_sep(r: int, c: int) -> bool:  # boundary right of column c in row r
-        return _covered(grid.v, xs[c + 1], ys[r], ys[r + 1])
+        x = xs[c + 1]
+        if _covered(grid.v, x, ys[r], ys[r + 1]):
+            return True
+        return not any(w.bbox.left < x - 1 and w.bbox.right > x + 1 for w in bands[r])
 
     def h_sep(r: int, c: int) -> bool:  # boundary below row r in column c
         y = ys[r + 1]
-        return y not in ruled_y or _covered(grid.h, y, xs[c], xs[c + 1])
+        if y not in ruled_y or _covered(grid.h, y, xs[c], xs[c + 1]):
+            return True
+        return not any(
+            w.bbox.top < y - 1 and w.bbox.bottom > y + 1 and xs[c] <= w.bbox.cx < xs[c + 1]
+            for w in words
+        )
 
     owner: dict[tuple[int, int], DraftCell] = {}
     cells: list[DraftCell] = []

@@ -70,7 +70,8 @@ def text_rows(words: list[Word], gap_em: float = 0.9) -> list[TextRow]:
         phrases: list[Phrase] = []
         current = [row[0]]
         for prev, w in pairwise(row):
-            em = max(min(prev.font_size or prev.bbox.height, prev.bbox.height * 1.2), 1.0)
+            h = prev.bbox.height
+            em = max(min(prev.font_size or h, 1.2 * h), 0.7 * h, 1.0)
             if w.bbox.left - prev.bbox.right > gap_em * em:
                 phrases.append(Phrase(current, union_all([x.bbox for x in current])))
                 current = [w]

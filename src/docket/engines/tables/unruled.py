@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
@@ -52,10 +53,88 @@ def _runs(rows: list[TextRow]) -> list[list[TextRow]]:
             current, singles = [], 0
     if current:
         runs.append(current)
+    out: list[list[TextRow]] = []
     for run in runs:
-        while run and len(run[-1].phrases) < 2:
-            run.pop()
-    return [r for r in runs if sum(len(x.phrases) >= 2 for x in r) >= 2]
+        for part in _split_at_gaps(run):
+            while part and len(part[-1].phrases) < 2:
+                part.pop()
+            if sum(len(x.phrases) >= 2 for x in part) >= 2:
+                out.append(part)
+    return out
+
+
+def _split_at_gaps(run: list[TextRow]) -> list[list[TextRow]]:
+    """Cut a run where the space between rows is much larger than its usual row spacing."""
+    if len(run) < 4:
+        return [run]
+    gaps = [b.bbox.top - a.bbox.bottom for a, b in pairwise(run)]
+    usual = sorted(gaps)[len(gaps) // 2]
+    parts: list[list[TextRow]] = [[run[0]]]
+    for gap, row in zip(gaps, run[1:], strict=True):
+        if gap > max(2.0 * usual, usual + 0.8 * row.height):
+            parts.append([row])
+        else:
+            parts[-1].append(row)
+    merged = [parts[0]]
+    for part in parts[1:]:
+        if _same_table(merged[-1], part):
+            merged[-1].extend(part)
+        else:
+            merged.append(part)
+    return merged
+
+
+def _numeric_rows(rows: list[TextRow]) -> int:
+    return sum(
+        len(r.phrases) >= 2 and sum(is_numeric(p.text) for p in r.phrases) >= len(r.phrases) / 2
+        for r in rows
+    )
+
+
+def _same_table(a: list[TextRow], b: list[TextRow]) -> bool:
+    """Two blocks of rows split by a gap stay one table unless both are data with other columns."""
+    if _numeric_rows(a) < 3 or _numeric_rows(b) < 3:
+        return True
+    ca, cb = _columns(a), _columns(b)
+    if len(ca) != len(cb):
+        return False
+    return all(
+        abs(x[1] - y[1]) <= 6.0 or abs(x[0] - y[0]) <= 6.0 for x, y in zip(ca, cb, strict=True)
+    )
+
+
+def _trim(run: list[TextRow]) -> list[TextRow]:
+    """Drop trailing notes: a marker or short label followed by a sentence is not a row."""
+    while run and (
+        len(run[-1].phrases) < 2
+        or (
+            len(run[-1].phrases) == 2
+            and len(run[-1].phrases[1].words) >= 4
+            and not any(is_numeric(w.text) for w in run[-1].phrases[1].words)
+        )
+    ):
+        run.pop()
+    return run
+
+
+def _with_group_headers(run: list[TextRow], rows: list[TextRow]) -> list[TextRow]:
+    """Prepend up to two single-phrase rows that sit over the right-hand columns."""
+    left = min(r.bbox.left for r in run)
+    right = max(r.bbox.right for r in run)
+    index = rows.index(run[0])
+    added = 0
+    while index > 0 and added < 2:
+        above = rows[index - 1]
+        first = run[0]
+        if first.bbox.top - above.bbox.bottom > 1.5 * first.height or len(above.phrases) != 1:
+            break
+        box = above.bbox
+        if box.left < left + 0.2 * (right - left) or box.right > right + 2:
+            break
+        run.insert(0, above)
+        index -= 1
+        added += 1
+    return run
 
 
 def _columns(run: list[TextRow]) -> list[tuple[float, float]]:
@@ -126,7 +205,7 @@ def _looks_tabular(grid: list[list[list[Word]]], ncols: int, widths: list[float]
         return numeric_cols >= 1 and mean_words <= 6 and len(body_rows) >= 3
     if numeric_cols == 0 and (len(body_rows) < 3 or mean_words > 4):
         return False
-    return len(body_rows) >= 3 or numeric_cols >= 2
+    return len(body_rows) >= 3
 
 
 def _header_rows(grid: list[list[list[Word]]]) -> int:
@@ -140,7 +219,10 @@ def _header_rows(grid: list[list[list[Word]]]) -> int:
 
 def detect_unruled(rows: list[TextRow]) -> list[Candidate]:
     out: list[Candidate] = []
-    for run in _runs(rows):
+    for found in _runs(rows):
+        run = _with_group_headers(_trim(found), rows)
+        if sum(len(r.phrases) >= 2 for r in run) < 3:
+            continue
         cols = _columns(run)
         if len(cols) < 2:
             continue
