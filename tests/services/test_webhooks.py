@@ -12,6 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from extend_ai.wrapper.webhooks import Webhooks
 from sqlalchemy import create_engine
@@ -27,7 +28,13 @@ from docket.domain.webhooks import (
 )
 from docket.errors import InvalidRequest, NotFound
 from docket.services.fetch import FetchPolicy
-from docket.services.webhook_delivery import DeliveryConfig, DeliveryDispatcher, event_body, sign
+from docket.services.webhook_delivery import (
+    DeliveryConfig,
+    DeliveryDispatcher,
+    event_body,
+    payload_signature,
+    sign,
+)
 from docket.services.webhooks import API_VERSION, WebhookService
 from docket.store.webhooks import Base, WebhookRepository
 
@@ -393,3 +400,37 @@ def test_pending_deliveries_survive_a_restart(
     assert [d.status for d in deliveries] == [DeliveryStatus.DELIVERED] * 2
     assert sorted(e.payload.id for e in _received(rec, secret)) == ["pr_abc", "pr_b"]
     assert event_b in {e.event_id for e in _received(rec, secret)}
+
+
+def test_large_payloads_go_by_signed_url_when_asked(
+    service: WebhookService, repo: WebhookRepository, receiver: Any
+) -> None:
+    rec = receiver()
+    options = AdvancedOptions.model_validate(
+        {"payload": {"format": "url", "url_threshold_bytes": 10}}
+    )
+    ep_id, secret = _endpoint(service, rec.url, ["parse_run.processed"], advanced_options=options)
+    service.emit(WS, "parse_run.processed", PARSED)
+    config = DeliveryConfig(**{**FAST.__dict__, "public_base_url": "http://docket.test/"})
+    dispatcher = DeliveryDispatcher(repo, LOOPBACK, config)
+    try:
+        assert dispatcher.run_due() == 1
+    finally:
+        dispatcher.stop()
+    [(headers, body)] = rec.requests
+    with pytest.raises(Exception, match="signed URL"):
+        SDK.verify_and_parse(body, headers, secret)
+    event = SDK.verify_and_parse(body, headers, secret, allow_signed_url=True)
+    assert SDK.is_signed_url_event(event)
+    link = httpx.URL(event.payload.data)  # type: ignore[union-attr]
+    assert (link.host, event.payload.id) == ("docket.test", "pr_abc")  # type: ignore[union-attr]
+    [delivery] = repo.deliveries(endpoint_id=ep_id)
+    assert link.path == f"/webhook_deliveries/{delivery.id}/payload"
+    expires, signature = int(link.params["expires"]), link.params["signature"]
+    full = service.signed_payload(delivery.id, expires, signature)
+    assert full["object"] == "parse_run_status" and full["id"] == "pr_abc"
+    with pytest.raises(NotFound):
+        service.signed_payload(delivery.id, expires, "0" * 64)
+    past = int(time.time()) - 1
+    with pytest.raises(NotFound):  # correctly signed, but expired
+        service.signed_payload(delivery.id, past, payload_signature(secret, delivery.id, past))

@@ -19,11 +19,12 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
+from urllib.parse import urlencode
 
 import httpx
 
-from docket.domain.webhooks import DeliveryAttempt, WebhookEvent
+from docket.domain.webhooks import DeliveryAttempt, PayloadFormat, WebhookEvent
 from docket.services.fetch import BlockedAddress, FetchError, FetchPolicy, new_client, send_pinned
 from docket.store.webhooks import DeliveryJob, WebhookRepository
 
@@ -51,6 +52,10 @@ class DeliveryConfig:
     poll_interval_s: float = 2.0
     workers: int = 4
     user_agent: str = "Docket-Webhooks/0.1"
+    # Where receivers fetch large payloads (endpoints with payload format "url"), e.g.
+    # "https://docket.example.com"; without it such payloads are sent inline.
+    public_base_url: str | None = None
+    payload_url_ttl_s: int = 3600
 
 
 def sign(secret: str, timestamp: int, body: bytes) -> str:
@@ -59,10 +64,52 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
 
 
-def event_body(event: WebhookEvent) -> bytes:
+def event_body(event: WebhookEvent, payload: dict[str, Any] | None = None) -> bytes:
     """The exact bytes that are signed and sent (ASCII JSON, so no re-encoding surprises)."""
-    doc = {"eventId": event.id, "eventType": event.event_type, "payload": event.payload}
+    doc = {
+        "eventId": event.id,
+        "eventType": event.event_type,
+        "payload": event.payload if payload is None else payload,
+    }
     return json.dumps(doc, separators=(",", ":")).encode("ascii")
+
+
+def payload_signature(secret: str, delivery_id: str, expires: int) -> str:
+    """Signs a payload download link with the endpoint's own secret (no server key needed)."""
+    message = f"payload:{delivery_id}:{expires}".encode()
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def payload_path(delivery_id: str) -> str:
+    return f"/webhook_deliveries/{delivery_id}/payload"
+
+
+def _body_for(job: DeliveryJob, config: DeliveryConfig) -> bytes:
+    """Inline JSON, or a ``signed_data_url`` stub when the endpoint asks for it and it is big."""
+    body = event_body(job.event)
+    options = job.payload
+    if options is None or options.format is not PayloadFormat.URL:
+        return body
+    if len(body) <= (options.url_threshold_bytes or 0):
+        return body
+    if not config.public_base_url:
+        log.warning("endpoint wants payload URLs but no public base URL is configured")
+        return body
+    expires = int(time.time()) + config.payload_url_ttl_s
+    query = urlencode(
+        {
+            "expires": expires,
+            "signature": payload_signature(job.signing_secret, job.delivery_id, expires),
+        }
+    )
+    stub: dict[str, Any] = {
+        "object": "signed_data_url",
+        "data": f"{config.public_base_url.rstrip('/')}{payload_path(job.delivery_id)}?{query}",
+        "id": str(job.event.payload.get("id", "")),
+    }
+    if isinstance(job.event.payload.get("metadata"), dict):
+        stub["metadata"] = job.event.payload["metadata"]
+    return event_body(job.event, stub)
 
 
 def retry_delay(config: DeliveryConfig, failures: int) -> float:
@@ -98,7 +145,7 @@ def attempt_delivery(
     job: DeliveryJob, policy: FetchPolicy, config: DeliveryConfig
 ) -> AttemptResult:
     """POST the event once through the SSRF guard; never raises."""
-    body = event_body(job.event)
+    body = _body_for(job, config)
     started = datetime.now(UTC)
     clock = time.monotonic()
     status: int | None = None

@@ -7,9 +7,11 @@ that changed the run never waits on a receiver. Receivers see Extend's wire form
 
 from __future__ import annotations
 
+import hmac
 import logging
 import secrets
 import string
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Final, TypeVar
@@ -29,7 +31,7 @@ from docket.domain.webhooks import (
 )
 from docket.errors import InvalidRequest, NotFound
 from docket.services.fetch import BlockedAddress, FetchError, FetchPolicy, vet_host
-from docket.services.webhook_delivery import DeliveryDispatcher
+from docket.services.webhook_delivery import DeliveryDispatcher, payload_signature
 from docket.store.webhooks import Page, WebhookRepository
 
 log = logging.getLogger(__name__)
@@ -270,6 +272,17 @@ class WebhookService:
         if self._dispatcher is not None:
             self._dispatcher.wake()
         return event.id
+
+    def signed_payload(self, delivery_id: str, expires: int, signature: str) -> dict[str, Any]:
+        """The full payload behind a ``signed_data_url`` link, if the link is genuine and live."""
+        found = self._repo.delivery_payload(delivery_id)
+        gone = NotFound("This payload link is invalid or has expired")
+        if found is None or expires < int(time.time()):
+            raise gone
+        secret, payload = found
+        if not hmac.compare_digest(signature, payload_signature(secret, delivery_id, expires)):
+            raise gone
+        return payload
 
     def _check_url(self, url: str) -> None:
         """Refuse what can never be delivered; names that do not resolve yet are accepted."""

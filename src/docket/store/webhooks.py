@@ -38,6 +38,7 @@ from docket.domain.webhooks import (
     DeliveryAttempt,
     DeliveryStatus,
     EndpointStatus,
+    PayloadOptions,
     ResourceType,
     WebhookDelivery,
     WebhookEndpoint,
@@ -146,6 +147,7 @@ class DeliveryJob:
     headers: dict[str, str]
     event: WebhookEvent
     attempts_made: int
+    payload: PayloadOptions | None = None
 
 
 T = TypeVar("T")
@@ -432,6 +434,7 @@ class WebhookRepository:
                         headers=dict(options.headers or {}),
                         event=_event(s.get_one(EventRow, row.event_id)),
                         attempts_made=row.attempts,
+                        payload=options.payload,
                     )
                 )
         return jobs
@@ -463,6 +466,17 @@ class WebhookRepository:
                     updated_at=datetime.now(UTC),
                 )
             )
+
+    def delivery_payload(self, delivery_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The endpoint's signing secret and the event payload, for signed payload URLs."""
+        with self._sessions() as s:
+            found = s.execute(
+                select(EndpointRow.signing_secret, EventRow.payload)
+                .join(DeliveryRow, DeliveryRow.endpoint_id == EndpointRow.id)
+                .join(EventRow, EventRow.id == DeliveryRow.event_id)
+                .where(DeliveryRow.id == delivery_id)
+            ).first()
+            return (found[0], dict(found[1])) if found else None
 
     def deliveries(
         self, *, endpoint_id: str | None = None, event_id: str | None = None
