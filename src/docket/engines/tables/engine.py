@@ -24,8 +24,8 @@ class RuleTables:
         taken: list[BBox] = []
         boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
         page_area = page.width * page.height
-        if page.rules:
-            h, v = split_rules(page.rules)
+        h, v = split_rules(page.rules) if page.rules else ([], [])
+        if h and v:
             for grid in grids(h, v):
                 block = _ruled_block(page, grid)
                 if block is None:
@@ -44,7 +44,8 @@ class RuleTables:
             ]
             rows = text_rows(rest)
             if sum(len(r.phrases) >= 2 for r in rows) >= 2:
-                for cand in detect_unruled(rows):
+                flat = [(r.pos, r.start, r.end) for r in h]
+                for cand in detect_unruled(rows, flat):
                     if any(cand.bbox.intersection_area(t) > 0 for t in taken):
                         continue
                     block = _block(page, cand.bbox, cand.cells, cand.header_rows, ruled=False)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
-from docket.engines.tables.text import DraftCell, text_rows
+from docket.engines.tables.text import DraftCell, is_numeric, text_rows
 
 _THIN = 3.0
 _TOL = 3.0
@@ -196,7 +196,8 @@ def _split_rows(grid: Grid, words: list[Word]) -> list[float]:
             starts = [
                 i for i, n in enumerate(occupancy) if full >= 2 and n >= max(2, (full + 1) // 2)
             ]
-            if len(starts) >= 2:
+            numeric = sum(any(is_numeric(w.text) for w in rows[i].words[1:]) for i in starts)
+            if len(starts) >= 4 or (len(starts) >= 2 and numeric >= 2):
                 for i in starts[1:]:
                     cut = (rows[i - 1].bbox.bottom + rows[i].bbox.top) / 2
                     out.append(cut)

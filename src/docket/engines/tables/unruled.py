@@ -95,24 +95,33 @@ def _same_table(a: list[TextRow], b: list[TextRow]) -> bool:
     """Two blocks of rows split by a gap stay one table unless both are data with other columns."""
     if _numeric_rows(a) < 3 or _numeric_rows(b) < 3:
         return True
-    ca, cb = _columns(a), _columns(b)
-    if len(ca) != len(cb):
+    a, b = _trim(list(a)), _trim(list(b))
+    if _numeric_rows(b) < 3:
+        return True
+    if len(_columns(a)) != len(_columns(b)):
         return False
-    return all(
-        abs(x[1] - y[1]) <= 6.0 or abs(x[0] - y[0]) <= 6.0 for x, y in zip(ca, cb, strict=True)
+    head_a = next(r for r in a if len(r.phrases) >= 2).phrases[0].text
+    head_b = next(r for r in b if len(r.phrases) >= 2).phrases[0].text
+    return head_a != head_b or is_numeric(head_a)  # a repeated header starts a new table
+
+
+def _is_note(row: TextRow) -> bool:
+    """A marker or short label followed by a sentence: a footnote, not a table row."""
+    if len(row.phrases) < 2:
+        return True
+    first = row.phrases[0].text
+    rest = [w for p in row.phrases[1:] for w in p.words]
+    numbers = sum(is_numeric(w.text) for w in rest)
+    if len(row.phrases) == 2 and len(rest) >= 4 and not numbers:
+        return True
+    return (
+        len(first) <= 3 and not is_numeric(first) and len(rest) >= 5 and numbers <= 0.2 * len(rest)
     )
 
 
 def _trim(run: list[TextRow]) -> list[TextRow]:
-    """Drop trailing notes: a marker or short label followed by a sentence is not a row."""
-    while run and (
-        len(run[-1].phrases) < 2
-        or (
-            len(run[-1].phrases) == 2
-            and len(run[-1].phrases[1].words) >= 4
-            and not any(is_numeric(w.text) for w in run[-1].phrases[1].words)
-        )
-    ):
+    """Drop trailing notes and single-phrase rows."""
+    while run and _is_note(run[-1]):
         run.pop()
     return run
 
@@ -140,6 +149,9 @@ def _with_group_headers(run: list[TextRow], rows: list[TextRow]) -> list[TextRow
 def _columns(run: list[TextRow]) -> list[tuple[float, float]]:
     """X ranges covered by the phrases of multi-phrase rows, split at shared whitespace."""
     multi = [r for r in run if len(r.phrases) >= 2]
+    data = [r for r in multi if _numeric_rows([r])]
+    if len(data) >= 3:  # data rows define the columns; headers then span over them
+        multi = data
     tol = int(0.12 * len(multi))
     events: list[tuple[float, int]] = []
     for r in multi:
@@ -172,7 +184,10 @@ def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
     return best
 
 
-def _looks_tabular(grid: list[list[list[Word]]], ncols: int, widths: list[float]) -> bool:
+def _looks_tabular(
+    grid: list[list[list[Word]]], ncols: int, widths: list[float], framed: bool
+) -> bool:
+    """Whether aligned rows are a table; ``framed`` (rules above and below) relaxes the test."""
     filled = [[c for c in row if c] for row in grid]
     cells = [c for row in filled for c in row]
     if not cells:
@@ -198,9 +213,11 @@ def _looks_tabular(grid: list[list[list[Word]]], ncols: int, widths: list[float]
         nums = sum(is_numeric(" ".join(w.text for w in c)) for c in col)
         if nums >= max(2, 0.6 * len(col)):
             numeric_cols += 1
+    mean_words = sum(len(c) for c in cells) / len(cells)
+    if framed and prose_cols <= 1 and mean_words <= 8 and len(body_rows) >= 3:
+        return True
     if prose_cols >= 2 or (prose_cols and ncols <= 3 and not numeric_cols):
         return False
-    mean_words = sum(len(c) for c in cells) / len(cells)
     if ncols == 2:
         return numeric_cols >= 1 and mean_words <= 6 and len(body_rows) >= 3
     if numeric_cols == 0 and (len(body_rows) < 3 or mean_words > 4):
@@ -217,10 +234,28 @@ def _header_rows(grid: list[list[list[Word]]]) -> int:
     return 1 if first and all(w.bold for w in first) else 0
 
 
-def detect_unruled(rows: list[TextRow]) -> list[Candidate]:
+def _framed(box: BBox, rules: list[tuple[float, float, float]], row_h: float) -> bool:
+    """Horizontal rules (y, x0, x1) as wide as the block just above and just below it."""
+    wide = [
+        y
+        for y, x0, x1 in rules
+        if x0 <= box.left + 0.1 * box.width and x1 >= box.right - 0.1 * box.width
+    ]
+    above = any(box.top - 4 * row_h <= y <= box.top + 2 for y in wide)
+    below = any(box.bottom - 2 <= y <= box.bottom + 3 * row_h for y in wide)
+    return above and below
+
+
+def detect_unruled(
+    rows: list[TextRow], rules: list[tuple[float, float, float]] | None = None
+) -> list[Candidate]:
+    """Tables among text rows; ``rules`` are horizontal rules as (y, x0, x1)."""
     out: list[Candidate] = []
     for found in _runs(rows):
-        run = _with_group_headers(_trim(found), rows)
+        run = _trim(found)
+        if sum(len(r.phrases) >= 2 for r in run) < 3:
+            continue
+        run = _with_group_headers(run, rows)
         if sum(len(r.phrases) >= 2 for r in run) < 3:
             continue
         cols = _columns(run)
@@ -235,8 +270,8 @@ def detect_unruled(rows: list[TextRow]) -> list[Candidate]:
                 ks = [_col_of(w.bbox.cx, cols) for w in p.words]
                 if (
                     len(set(ks)) > 1
-                    and len(row.phrases) >= 2
-                    and not any(is_numeric(w.text) for w in p.words)
+                    and not is_numeric(p.text)
+                    and any(ch.isalpha() for ch in p.text)
                 ):
                     lo, hi = min(ks), max(ks)
                     cells[lo].extend(p.words)
@@ -257,7 +292,9 @@ def detect_unruled(rows: list[TextRow]) -> list[Candidate]:
             grid.append(cells)
             spans.append(span)
         widths = [b - a for a, b in cols]
-        if not _looks_tabular(grid, len(cols), widths):
+        box = union_all([r.bbox for r in run])
+        framed = _framed(box, rules or [], run[0].height)
+        if not _looks_tabular(grid, len(cols), widths, framed):
             continue
         heads = _header_rows(grid)
         drafts: list[DraftCell] = []
