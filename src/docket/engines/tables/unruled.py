@@ -184,6 +184,48 @@ def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
     return best
 
 
+_MATH_CHARS = frozenset("−∗=<>≤≥≈≠∂∫∑∏√∞∈∉∇∆→⇒⇔∀∃⊂⊆∪∩^˜")
+_MATH_FONT = re.compile(r"CMMI|CMSY|CMEX|MSBM|MSAM|Math|STIX", re.IGNORECASE)
+_EQ_NUMBER = re.compile(r"^\(\d+(\.\d+)*[a-z]?\)$")
+
+
+def _mathy(words: list[Word], rows: int) -> bool:
+    """Display equations line up like tables; their symbols and fonts give them away."""
+    if not words:
+        return False
+    math = sum(
+        (any(ch in _MATH_CHARS for ch in w.text) and not is_numeric(w.text))
+        or bool(_MATH_FONT.search(w.font_name))
+        for w in words
+    )
+    numbered = sum(bool(_EQ_NUMBER.match(w.text)) for w in words)
+    return math >= 0.2 * len(words) or numbered >= 2 or (numbered == 1 and rows <= 4)
+
+
+def _form_or_contents(grid: list[list[list[Word]]]) -> bool:
+    """Side-by-side signature/form blocks (``Name:`` twice a row) and tables of contents."""
+    rows = [[c for c in row if c] for row in grid]
+    rows = [r for r in rows if r]
+    firsts = [c[0].text for r in rows for c in r]
+    labelled = sum(t.endswith(":") for t in firsts)
+    paired = sum(
+        any(
+            a[0].text.lower() == b[0].text.lower() and a[0].text[:1].isalpha()
+            for i, a in enumerate(r)
+            for b in r[i + 1 :]
+        )
+        for r in rows
+    )
+    if labelled >= 0.4 * len(firsts) or paired >= max(2, 0.4 * len(rows)):
+        return True
+    last = [r[-1] for r in rows if len(r) >= 2]
+    pages = [c[-1].text for c in last]
+    if len(pages) >= 5 and all(p.isdigit() for p in pages) and len(grid[0]) <= 3:
+        nums = [int(p) for p in pages]
+        return all(a <= b for a, b in pairwise(nums))
+    return False
+
+
 def _looks_tabular(
     grid: list[list[list[Word]]], ncols: int, widths: list[float], framed: bool
 ) -> bool:
@@ -191,6 +233,8 @@ def _looks_tabular(
     filled = [[c for c in row if c] for row in grid]
     cells = [c for row in filled for c in row]
     if not cells:
+        return False
+    if _mathy([w for c in cells for w in c], len(grid)) or _form_or_contents(grid):
         return False
     body_rows = [row for row in grid if sum(1 for c in row if c) >= 2]
     if len(body_rows) < 2:
