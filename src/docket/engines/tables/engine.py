@@ -6,11 +6,16 @@ into rows and phrases, and pages without at least a few multi-phrase rows stop t
 
 from __future__ import annotations
 
+import re
+from itertools import pairwise
+
 from docket.domain.document import Block, BlockType, PageContent, Table, TableCell, Word
 from docket.domain.geometry import BBox
-from docket.engines.tables.ruled import Grid, grid_cells, grids, split_rules
-from docket.engines.tables.text import DraftCell, finish_cells, is_numeric, text_rows
+from docket.engines.tables.ruled import Grid, Rule, grid_cells, grids, split_rules
+from docket.engines.tables.text import DraftCell, TextRow, finish_cells, is_numeric, text_rows
 from docket.engines.tables.unruled import detect_unruled
+
+_CAPTION = re.compile(r"^(table|figure|fig\.|tab\.|exhibit|chart)\b", re.IGNORECASE)
 
 
 class RuleTables:
@@ -26,8 +31,9 @@ class RuleTables:
         page_area = page.width * page.height
         h, v = split_rules(page.rules) if page.rules else ([], [])
         if h and v:
+            page_rows = text_rows(page.words)
             for grid in grids(h, v):
-                block = _ruled_block(page, grid)
+                block = _ruled_block(page, grid, page_rows, h)
                 if block is None:
                     if grid.bbox.area < 0.25 * page_area:
                         boxed.append(grid.bbox)
@@ -60,12 +66,44 @@ def _inside(b: BBox, box: BBox) -> bool:
     return box.contains_point(b.cx, b.cy, 1.0)
 
 
-def _ruled_block(page: PageContent, grid: Grid) -> Block | None:
+def _rows_above(grid: Grid, rows: list[TextRow]) -> list[TextRow]:
+    """Up to three header rows sitting right on top of a grid (column titles above the rule)."""
+    top, x0, x1 = grid.ys[0], grid.xs[0], grid.xs[-1]
+    width = x1 - x0
+    above = sorted(
+        (r for r in rows if r.bbox.bottom <= top + 2 and r.bbox.cy < top),
+        key=lambda r: -r.bbox.bottom,
+    )
+    out: list[TextRow] = []
+    edge = top
+    for r in above:
+        box = r.bbox
+        if edge - box.bottom > 1.2 * r.height or box.left < x0 - 2 or box.right > x1 + 2:
+            break
+        if len(r.phrases) == 1 and (box.left < x0 + 0.2 * width or len(r.words) > 6):
+            break
+        if _CAPTION.match(" ".join(w.text for w in r.words[:2])) or len(r.words) > 16:
+            break
+        out.append(r)
+        edge = box.top
+        if len(out) == 3:
+            break
+    return out
+
+
+def _ruled_block(
+    page: PageContent, grid: Grid, rows: list[TextRow], page_h: list[Rule]
+) -> Block | None:
+    heads_above = _rows_above(grid, rows)
+    if heads_above:
+        cuts = [heads_above[-1].bbox.top - 1.0]
+        cuts += [(a.bbox.bottom + b.bbox.top) / 2 for a, b in pairwise(reversed(heads_above))]
+        grid = Grid(grid.xs, cuts + grid.ys, grid.h, grid.v)
     box = grid.bbox
     words = [w for w in page.words if _inside(w.bbox, box)]
     if len(words) < 2:
         return None
-    cells, ys = grid_cells(grid, words)
+    cells, ys = grid_cells(grid, words, page_h)
     filled = [c for c in cells if c.words]
     rows = {c.row for c in filled}
     cols = {c.col for c in filled}

@@ -125,7 +125,9 @@ def _covered(rules: list[Rule], pos: float, a: float, b: float) -> bool:
     return got >= need
 
 
-def grid_cells(grid: Grid, words: list[Word]) -> tuple[list[DraftCell], list[float]]:
+def grid_cells(
+    grid: Grid, words: list[Word], page_h: list[Rule] | None = None
+) -> tuple[list[DraftCell], list[float]]:
     """Cells of a grid (spans where separators are missing) with their words assigned."""
     xs, ys = grid.xs, _split_rows(grid, words)
     nr, nc = len(ys) - 1, len(xs) - 1
@@ -137,11 +139,25 @@ def grid_cells(grid: Grid, words: list[Word]) -> tuple[list[DraftCell], list[flo
         if 0 <= r < nr:
             bands[r].append(w)
 
-    # a missing rule only makes a span when text actually crosses where the rule would be
+    width = xs[-1] - xs[0]
+    # partial-width rules under a text-only band: a group heading's underline spans its columns
+    under: list[list[Rule]] = [[] for _ in range(nr)]
+    for r in range(nr):
+        if bands[r] and not any(is_numeric(w.text) for w in bands[r]):
+            low = max(w.bbox.bottom for w in bands[r]) - 1
+            under[r] = [
+                h
+                for h in page_h or grid.h
+                if low <= h.pos <= ys[r + 1] + 3 and h.end - h.start < 0.9 * width
+            ]
+
+    # a missing rule only makes a span when text crosses it or an underline runs across it
     def v_sep(r: int, c: int) -> bool:  # boundary right of column c in row r
         x = xs[c + 1]
         if _covered(grid.v, x, ys[r], ys[r + 1]):
             return True
+        if any(h.start < x - 3 and h.end > x + 3 for h in under[r]):
+            return False
         return not any(w.bbox.left < x - 1 and w.bbox.right > x + 1 for w in bands[r])
 
     def h_sep(r: int, c: int) -> bool:  # boundary below row r in column c
@@ -197,7 +213,8 @@ def _split_rows(grid: Grid, words: list[Word]) -> list[float]:
                 i for i, n in enumerate(occupancy) if full >= 2 and n >= max(2, (full + 1) // 2)
             ]
             numeric = sum(any(is_numeric(w.text) for w in rows[i].words[1:]) for i in starts)
-            if len(starts) >= 4 or (len(starts) >= 2 and numeric >= 2):
+            short = sum(len(rows[i].words) for i in starts) <= 4 * sum(occupancy[i] for i in starts)
+            if (len(starts) >= 4 and short) or (len(starts) >= 2 and numeric >= 2):
                 for i in starts[1:]:
                     cut = (rows[i - 1].bbox.bottom + rows[i].bbox.top) / 2
                     out.append(cut)

@@ -264,7 +264,7 @@ def _looks_tabular(
         return False
     if ncols == 2:
         return numeric_cols >= 1 and mean_words <= 6 and len(body_rows) >= 3
-    if numeric_cols == 0 and (len(body_rows) < 3 or mean_words > 4):
+    if numeric_cols == 0:  # text-only grids need rules around them (handled above)
         return False
     return len(body_rows) >= 3
 
