@@ -6,6 +6,7 @@ into rows and phrases, and pages without at least a few multi-phrase rows stop t
 
 from __future__ import annotations
 
+import bisect
 import re
 from itertools import pairwise
 
@@ -105,12 +106,24 @@ def _ruled_block(
         return None
     cells, ys = grid_cells(grid, words, page_h)
     filled = [c for c in cells if c.words]
-    rows = {c.row for c in filled}
-    cols = {c.col for c in filled}
-    if len(rows) < 2 or len(cols) < 2:
+    used_rows = {c.row for c in filled}
+    used_cols = {c.col for c in filled}
+    if len(used_rows) < 2 or len(used_cols) < 2:
+        return None
+    if len(used_cols) <= 3 and _running_text(grid, words):
         return None
     heads = _ruled_header_rows(cells, ys, set(grid.ys))
     return _block(page, box, cells, heads, ruled=True)
+
+
+def _running_text(grid: Grid, words: list[Word]) -> bool:
+    """Boxes of running text (cards, call-outs side by side) are layout, not tables."""
+    slots: dict[tuple[int, int], int] = {}
+    for w in words:
+        key = (bisect.bisect_right(grid.ys, w.bbox.cy), bisect.bisect_right(grid.xs, w.bbox.cx))
+        slots[key] = slots.get(key, 0) + 1
+    numeric = sum(is_numeric(w.text) for w in words)
+    return len(words) / max(len(slots), 1) > 8 and numeric < 0.2 * len(words)
 
 
 def _ruled_header_rows(cells: list[DraftCell], ys: list[float], ruled: set[float]) -> int:

@@ -212,7 +212,10 @@ def _split_rows(grid: Grid, words: list[Word]) -> list[float]:
             starts = [
                 i for i, n in enumerate(occupancy) if full >= 2 and n >= max(2, (full + 1) // 2)
             ]
-            numeric = sum(any(is_numeric(w.text) for w in rows[i].words[1:]) for i in starts)
+            numeric = sum(
+                sum(is_numeric(w.text) for w in rows[i].words) >= 0.3 * len(rows[i].words)
+                for i in starts
+            )
             short = sum(len(rows[i].words) for i in starts) <= 4 * sum(occupancy[i] for i in starts)
             if (len(starts) >= 4 and short) or (len(starts) >= 2 and numeric >= 2):
                 for i in starts[1:]:

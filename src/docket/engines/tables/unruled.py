@@ -237,7 +237,7 @@ def _looks_tabular(
     if _mathy([w for c in cells for w in c], len(grid)) or _form_or_contents(grid):
         return False
     body_rows = [row for row in grid if sum(1 for c in row if c) >= 2]
-    if len(body_rows) < 2:
+    if len(body_rows) < max(2, 0.5 * len(grid)):
         return False
     first = [row[0] for row in grid if row[0]]
     if first and sum(_MARKER.match(" ".join(w.text for w in c)) is not None for c in first) >= max(
