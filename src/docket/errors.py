@@ -29,6 +29,7 @@ class ErrorCode(StrEnum):
     FAILED_TO_GENERATE_TARGET_FORMAT = "FAILED_TO_GENERATE_TARGET_FORMAT"
     CHUNKING_ERROR = "CHUNKING_ERROR"
     TIMEOUT = "TIMEOUT"
+    MODEL_PROVIDER_ERROR = "MODEL_PROVIDER_ERROR"
 
 
 # (HTTP status, retryable) per code; the single source both wire protocols read.
@@ -50,6 +51,7 @@ _CODE_INFO: dict[ErrorCode, tuple[int, bool]] = {
     ErrorCode.FAILED_TO_GENERATE_TARGET_FORMAT: (422, False),
     ErrorCode.CHUNKING_ERROR: (422, False),
     ErrorCode.TIMEOUT: (504, True),
+    ErrorCode.MODEL_PROVIDER_ERROR: (502, True),
 }
 
 
@@ -83,6 +85,16 @@ class InvalidRequest(DocketError):
 
 class InvalidConfigOptions(DocketError):
     code = ErrorCode.INVALID_CONFIG_OPTIONS
+
+
+class InvalidConfiguration(DocketError):
+    code = ErrorCode.INVALID_CONFIGURATION
+
+
+class ModelProviderError(DocketError):
+    """A configured LLM endpoint failed after retries (or answered something unusable)."""
+
+    code = ErrorCode.MODEL_PROVIDER_ERROR
 
 
 class NotFound(DocketError):

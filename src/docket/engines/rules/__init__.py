@@ -1,0 +1,1 @@
+"""The offline, deterministic extraction engine and its value parsers."""

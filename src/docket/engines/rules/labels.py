@@ -1,0 +1,267 @@
+"""Field understanding: tokens, value kinds and label similarity.
+
+A schema field is described by its key, its display name and its description. They are
+tokenised (snake/camel case split, light stemming) and compared with the labels printed on a
+document. Synonyms are a few generic concept groups (not any dataset's field names), so that a
+paraphrased field (``amount_paid`` for ``total``) still finds its label.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+_STOP = frozenset(
+    _words(
+        "a an the of on in at to for from by with and or is are be as this that "
+        "its it his her their which what who when where any all each per if was "
+        "were has have had will shall such than then there these those into "
+        "onto via should would can may must"
+    )
+)
+
+# Generic concept groups; a token in a group is a near-synonym of the group's other tokens.
+_GROUPS: list[set[str]] = [
+    {"total", "amount", "sum", "grand", "payable", "due", "balance", "net", "paid", "pay"},
+    {"date", "dated", "day", "issued", "issue", "time"},
+    {
+        "company",
+        "vendor",
+        "merchant",
+        "store",
+        "shop",
+        "seller",
+        "supplier",
+        "issuer",
+        "business",
+        "organisation",
+        "organization",
+        "firm",
+        "retailer",
+        "restaurant",
+        "provider",
+    },
+    {"customer", "client", "buyer", "purchaser", "recipient", "consignee"},
+    {"address", "location", "street", "addr", "located"},
+    {"number", "no", "num", "nr", "id", "ref", "reference", "code", "identifier"},
+    {"phone", "tel", "telephone", "mobile", "cell", "contact", "fax"},
+    {"email", "mail", "e-mail"},
+    {"tax", "vat", "gst", "sst", "taxes"},
+    {"invoice", "bill", "receipt", "statement"},
+    {"price", "rate", "cost", "unit", "fee", "charge"},
+    {"quantity", "qty", "count", "units"},
+    {"description", "item", "product", "article", "service", "detail", "particulars"},
+    {"party", "parties", "counterparty", "signatory", "between"},
+    {"jurisdiction", "governing", "law", "laws", "governed", "venue", "state", "country"},
+    {"term", "duration", "period", "length", "years", "months"},
+    {"effective", "commencement", "start", "begin", "entered"},
+    {"discount", "rebate", "reduction"},
+    {"currency", "ccy"},
+    {"name", "title", "called"},
+]
+_GROUP_OF: dict[str, set[int]] = {}
+for _i, _g in enumerate(_GROUPS):
+    for _t in _g:
+        _GROUP_OF.setdefault(_t, set()).add(_i)
+
+
+class Kind(StrEnum):
+    DATE = "date"
+    AMOUNT = "amount"
+    NUMBER = "number"
+    INTEGER = "integer"
+    PERCENT = "percent"
+    PHONE = "phone"
+    EMAIL = "email"
+    IBAN = "iban"
+    BOOL = "bool"
+    DURATION = "duration"
+    CURRENCY_CODE = "currency_code"
+    ENUM = "enum"
+    ADDRESS = "address"
+    NAME = "name"
+    PLACE = "place"
+    TEXT = "text"
+
+
+def _stem(t: str) -> str:
+    if len(t) > 4 and t.endswith("ies"):
+        return t[:-3] + "y"
+    if len(t) > 4 and t.endswith("ing"):
+        return t[:-3]
+    if len(t) > 3 and t.endswith("s") and not t.endswith("ss"):
+        return t[:-1]
+    return t
+
+
+@lru_cache(maxsize=65536)
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-case content tokens: camelCase and snake_case split, stop words dropped."""
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    raw = re.findall(r"[A-Za-z]+|\d+", text.replace("_", " ").replace("e-mail", "email"))
+    return tuple(_stem(t.lower()) for t in raw if t.lower() not in _STOP)
+
+
+def token_sim(a: str, b: str) -> float:
+    """1 for the same token, 0.8 for synonyms, 0.85 for a near spelling (OCR slips)."""
+    if a == b:
+        return 1.0
+    ga, gb = _GROUP_OF.get(a), _GROUP_OF.get(b)
+    if ga and gb and ga & gb:
+        return 0.8
+    if len(a) >= 5 and len(b) >= 5 and Levenshtein.normalized_similarity(a, b) >= 0.8:
+        return 0.85
+    return 0.0
+
+
+@dataclass
+class FieldSpec:
+    """One leaf to fill: its path, schema node, tokens and value kind."""
+
+    path: str
+    key: str
+    node: dict[str, Any]
+    name_tokens: tuple[str, ...]
+    desc_tokens: tuple[str, ...]
+    kind: Kind
+    enum: list[str] = field(default_factory=list)
+
+    @property
+    def all_tokens(self) -> tuple[str, ...]:
+        return self.name_tokens + tuple(t for t in self.desc_tokens if t not in self.name_tokens)
+
+
+_KIND_WORDS: list[tuple[Kind, set[str]]] = [
+    (Kind.EMAIL, {"email"}),
+    (Kind.IBAN, {"iban"}),
+    (Kind.PHONE, {"phone", "tel", "telephone", "mobile", "fax"}),
+    (Kind.PERCENT, {"percent", "percentage", "pct"}),
+    (Kind.CURRENCY_CODE, {"currency", "ccy"}),
+    (Kind.DATE, {"date", "dated", "day", "birthday", "dob"}),
+    (Kind.DURATION, {"term", "duration", "period", "length"}),
+    (Kind.ADDRESS, {"address", "addr", "street"}),
+    (Kind.PLACE, {"jurisdiction", "governing", "venue", "country", "city", "state", "law"}),
+    (
+        Kind.AMOUNT,
+        {
+            "total",
+            "amount",
+            "price",
+            "cost",
+            "subtotal",
+            "balance",
+            "fee",
+            "tax",
+            "vat",
+            "paid",
+            "payable",
+            "sum",
+            "charge",
+            "discount",
+        },
+    ),
+    (
+        Kind.NAME,
+        {
+            "name",
+            "company",
+            "vendor",
+            "merchant",
+            "store",
+            "shop",
+            "seller",
+            "supplier",
+            "issuer",
+            "party",
+            "business",
+            "organisation",
+            "organization",
+            "customer",
+            "client",
+            "buyer",
+            "firm",
+            "retailer",
+            "restaurant",
+            "person",
+            "signatory",
+        },
+    ),
+]
+
+
+def node_type(node: dict[str, Any]) -> str:
+    """The non-null JSON type of a schema node."""
+    t = node.get("type")
+    ts = [str(x) for x in t] if isinstance(t, list) else [str(t)]
+    ts = [x for x in ts if x not in ("null", "None")]
+    return ts[0] if ts else "null"
+
+
+def field_kind(
+    node: dict[str, Any], name_toks: tuple[str, ...], desc_toks: tuple[str, ...]
+) -> Kind:
+    """The value kind from the schema type first, then from the name, then the description."""
+    t = node_type(node)
+    if node.get("extend:type") == "date" or node.get("format") in ("date", "date-time"):
+        return Kind.DATE
+    if t == "boolean":
+        return Kind.BOOL
+    if t == "string" and node.get("enum"):
+        return Kind.ENUM
+    for toks in (name_toks, desc_toks[:8]):
+        for kind, words in _KIND_WORDS:
+            if any(tok in words for tok in toks):
+                if t in ("number", "integer") and kind not in (Kind.AMOUNT, Kind.PERCENT):
+                    break
+                return kind
+        if t == "integer":
+            return Kind.INTEGER
+        if t == "number":
+            return Kind.AMOUNT if toks is desc_toks else Kind.NUMBER
+    return Kind.TEXT
+
+
+def make_field(
+    path: str, key: str, node: dict[str, Any], parent: tuple[str, ...] = ()
+) -> FieldSpec:
+    name = str(node.get("extend:name") or key)
+    name_toks = tokens(name)
+    if parent and not any(t in _GROUP_OF for t in name_toks if t not in ("name", "number")):
+        # ``vendor.name`` is "vendor name"; ``items[].amount`` stays "amount".
+        name_toks = parent + name_toks
+    desc_toks = tokens(str(node.get("description") or ""))
+    enum = [e for e in node.get("enum") or [] if isinstance(e, str)]
+    return FieldSpec(
+        path, key, node, name_toks, desc_toks, field_kind(node, name_toks, desc_toks), enum
+    )
+
+
+def label_score(spec: FieldSpec, label: tuple[str, ...]) -> float:
+    """How well a printed label names the field, 0–1.
+
+    Dice-like over tokens with synonym credit against the field's name; the description can
+    vouch for a label too, at a discount, so that paraphrased names still match.
+    """
+    if not label:
+        return 0.0
+    names = spec.name_tokens
+    best_l = [max((token_sim(lt, nt) for nt in names), default=0.0) for lt in label]
+    best_n = [max((token_sim(nt, lt) for lt in label), default=0.0) for nt in names]
+    name_score = (sum(best_l) + sum(best_n)) / (len(label) + len(names)) if names else 0.0
+    desc_score = 0.0
+    if spec.desc_tokens:
+        cover = [max((token_sim(lt, dt) for dt in spec.desc_tokens), default=0.0) for lt in label]
+        desc_score = 0.8 * sum(cover) / len(label)
+        if len(label) == 1 and label[0] in ("no", "id", "date", "name"):
+            desc_score *= 0.7  # generic one-word labels need the field's own name
+    return max(name_score, desc_score)
