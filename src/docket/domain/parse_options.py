@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -43,6 +44,8 @@ class ParseOptions(BaseModel):
     page_ranges: list[PageRange] | None = None
     password: str | None = None
     figures: bool = True
+    ocr: bool = True  # OCR pages with no usable text layer (scans) and images
+    ocr_engine: Literal["tesseract", "rapidocr"] | None = None  # None: the default engine
 
     @model_validator(mode="after")
     def _spatial_only_pages(self) -> ParseOptions:

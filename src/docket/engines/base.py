@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from docket.domain.document import Block, PageContent
+from docket.domain.document import Block, PageContent, Word
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 
 class TextLayerDocument(Protocol):
@@ -41,6 +44,20 @@ class TableEngine(Protocol):
 class LayoutEngine(Protocol):
     def analyze(self, page: PageContent, tables: list[Block]) -> list[Block]:
         """All blocks of a page in reading order, the given tables included."""
+        ...
+
+
+class OcrEngine(Protocol):
+    """Reads an upright page image; orientation is asked separately so any engine can be used."""
+
+    name: str
+
+    def recognize(self, image: Image, dpi: float) -> list[Word]:
+        """Words in the image's pixels, ``confidence`` in 0–1, ``font_size`` = text height px."""
+        ...
+
+    def orientation(self, image: Image) -> tuple[int, float]:
+        """Clockwise rotation of the text (0/90/180/270) and a confidence (0 = unknown)."""
         ...
 
 

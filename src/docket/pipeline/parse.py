@@ -12,13 +12,15 @@ from dataclasses import dataclass, field
 
 from docket.domain.document import Block, PageContent, PageError, PageInfo, ParsedDocument
 from docket.domain.parse_options import ParseOptions, Target
-from docket.engines.base import LayoutEngine, TableEngine, TextLayerEngine
+from docket.engines.base import LayoutEngine, OcrEngine, TableEngine, TextLayerEngine
 from docket.errors import CorruptFile, DocketError, ErrorCode, FileSizeTooLarge
 from docket.pipeline.chunking import chunk_pages
-from docket.pipeline.formats import PDF, ParseLimits, check_size, sniff
+from docket.pipeline.detect import detect
+from docket.pipeline.formats import PDF, ParseLimits, check_size
 from docket.pipeline.furniture import mark_furniture
 from docket.pipeline.ids import block_id
 from docket.pipeline.render import render_block, spatial_text
+from docket.pipeline.scans import annotate_confidence, scan_reader
 
 ProgressFn = Callable[[int, int], None]
 CancelledFn = Callable[[], bool]
@@ -51,6 +53,7 @@ class ParseEngines:
     textlayer: TextLayerEngine = field(default_factory=_default_textlayer)
     tables: TableEngine = field(default_factory=_default_tables)
     layout: LayoutEngine = field(default_factory=_default_layout)
+    ocr: OcrEngine | None = None  # None: the engine named by the options (Tesseract by default)
 
 
 @dataclass
@@ -72,10 +75,16 @@ def parse_document(
     engines = engines or ParseEngines()
     limits = limits or ParseLimits()
     check_size(data, limits)
-    mime = sniff(data)
-    if mime != PDF:  # pragma: no cover - sniff only admits PDF for now
-        raise CorruptFile("unsupported content")
-    with engines.textlayer.open(data, options.password) as doc:
+    mime = detect(data)
+    if mime != PDF:
+        from docket.pipeline.sources import parse_source
+
+        return parse_source(data, mime, options, engines=engines, limits=limits,
+                            progress=progress, cancelled=cancelled)  # fmt: skip
+    with (
+        engines.textlayer.open(data, options.password) as doc,
+        scan_reader(data, options, engines.ocr) as rescan,
+    ):
         count = doc.page_count
         if count <= 0:
             raise CorruptFile("the PDF has no pages")
@@ -96,8 +105,9 @@ def parse_document(
             if cancelled is not None and cancelled():
                 raise Cancelled("the run was cancelled", code=ErrorCode.INTERNAL_ERROR)
             try:
-                content = doc.read_page(number)
+                content = rescan(doc.read_page(number))
                 blocks = engines.layout.analyze(content, engines.tables.detect(content))
+                annotate_confidence(content, blocks)
             except DocketError as exc:
                 errors.append(PageError(page=number, code=exc.code.value, message=exc.message))
                 content, blocks = PageContent(number, 612.0, 792.0, []), []

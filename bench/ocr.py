@@ -1,0 +1,160 @@
+"""OCR quality and speed on SROIE receipts (line transcripts in box/) and scanned PDFs.
+
+Word F1 over alphanumeric words (case-folded; SROIE's transcripts join and split tokens around
+punctuation inconsistently, e.g. ``12,JALAN``), the same over raw whitespace tokens,
+character error rate of the page text (lines in reading order, whitespace collapsed) and
+seconds per page, for each engine in the same run, one core (OMP_THREAD_LIMIT=1, onnxruntime
+one thread). Usage: ``python bench/ocr.py [--engines tesseract,rapidocr] [--limit N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+
+
+def edit_distance(a: str, b: str) -> int:
+    try:
+        from rapidfuzz.distance import Levenshtein
+
+        return int(Levenshtein.distance(a, b))
+    except ImportError:
+        prev = list(range(len(b) + 1))
+        for i, ca in enumerate(a, 1):
+            cur = [i]
+            for j, cb in enumerate(b, 1):
+                cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+            prev = cur
+        return prev[-1]
+
+
+def truth(box_csv: Path) -> list[str]:
+    lines: list[tuple[float, float, str]] = []
+    with box_csv.open(encoding="utf-8", errors="replace") as fh:
+        for row in csv.reader(fh):
+            if len(row) < 9:
+                continue
+            xs = [float(v) for v in row[0:8:2]]
+            ys = [float(v) for v in row[1:8:2]]
+            lines.append((min(ys), min(xs), ",".join(row[8:]).strip()))
+    return [t for _, _, t in sorted(lines)]
+
+
+def alnum(text: str) -> list[str]:
+    return re.findall(r"[0-9a-z]+", text.lower())
+
+
+def f1(pred: list[str], gold: list[str]) -> float:
+    p, g = Counter(pred), Counter(gold)
+    hit = sum((p & g).values())
+    if not hit:
+        return 0.0
+    precision, recall = hit / sum(p.values()), hit / sum(g.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def page_text(page: object) -> str:
+    """Words in line order (the layout engine's line builder), for CER."""
+    from docket.engines.layout.lines import build_lines
+
+    lines = build_lines(page.words)  # type: ignore[attr-defined]
+    lines.sort(key=lambda ln: (ln.bbox.top, ln.bbox.left))
+    return "\n".join(ln.text for ln in lines)
+
+
+def run_engine(name: str, images: list[Path]) -> dict[str, float]:
+    from PIL import Image
+
+    from docket.engines.ocr.images import DEFAULT_DPI
+    from docket.engines.ocr.page import ocr_page
+    from docket.engines.ocr.registry import get_ocr_engine
+
+    engine = get_ocr_engine(name)
+    f1s, f1s_case, cers, secs = [], [], [], []  # f1s_case: whitespace tokens
+    for img in images:
+        gold_lines = truth(img.parent.parent / "box" / f"{img.stem}.csv")
+        image = Image.open(img)
+        image.load()
+        start = time.perf_counter()
+        page = ocr_page(engine, image, number=1, width=image.width * 72 / DEFAULT_DPI,
+                        height=image.height * 72 / DEFAULT_DPI, dpi=DEFAULT_DPI)  # fmt: skip
+        secs.append(time.perf_counter() - start)
+        pred = [w.text for w in page.words]
+        gold = " ".join(gold_lines).split()
+        f1s.append(f1(alnum(" ".join(pred)), alnum(" ".join(gold))))
+        f1s_case.append(f1([w.lower() for w in pred], [w.lower() for w in gold]))
+        hyp = " ".join(page_text(page).split()).lower()
+        ref = " ".join(" ".join(gold_lines).split()).lower()
+        cers.append(edit_distance(hyp, ref) / max(len(ref), 1))
+    return {
+        "pages": len(images),
+        "word_f1": statistics.mean(f1s),
+        "word_f1_ws": statistics.mean(f1s_case),
+        "cer": statistics.mean(cers),
+        "s_per_page": statistics.mean(secs),
+        "s_p95": sorted(secs)[int(0.95 * (len(secs) - 1))],
+    }
+
+
+def scanned_pdfs(name: str) -> None:
+    from docket.domain.parse_options import ParseOptions
+    from docket.engines.ocr.registry import get_ocr_engine
+    from docket.pipeline.parse import ParseEngines, parse_document
+
+    folder = DATA / "olmocr-bench-sample" / "pdfs"
+    for pdf in ("buildingnotes.pdf", "blank_book_pg1.pdf"):
+        path = folder / pdf
+        if not path.is_file():
+            continue
+        start = time.perf_counter()
+        doc = parse_document(path.read_bytes(), ParseOptions(ocr_engine=name),  # type: ignore[arg-type]
+                             engines=ParseEngines(ocr=get_ocr_engine(name)))  # fmt: skip
+        took = time.perf_counter() - start
+        text = " ".join(doc.markdown.split())
+        print(f"  {name:10s} {pdf:22s} {took:5.2f}s ocr={doc.pages[0].ocr} "
+              f"chars={len(text)} text={text[:90]!r}")  # fmt: skip
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--engines", default="tesseract,rapidocr")
+    parser.add_argument("--limit", type=int, default=0)
+    args = parser.parse_args()
+    images = sorted((DATA / "sroie" / "img").glob("*.jpg"))
+    if args.limit:
+        images = images[: args.limit]
+    print(f"SROIE receipts: {len(images)} images from {DATA / 'sroie'}")
+    print(f"{'engine':10s} {'pages':>5s} {'wordF1':>7s} {'F1 ws':>7s} {'CER':>6s} "
+          f"{'s/page':>7s} {'p95':>6s}")  # fmt: skip
+    for name in args.engines.split(","):
+        try:
+            r = run_engine(name, images)
+        except Exception as exc:  # an engine whose extra is not installed
+            print(f"{name:10s} unavailable: {exc}")
+            continue
+        print(f"{name:10s} {r['pages']:5.0f} {r['word_f1']:7.3f} {r['word_f1_ws']:7.3f} "
+              f"{r['cer']:6.3f} {r['s_per_page']:7.2f} {r['s_p95']:6.2f}")  # fmt: skip
+    print("scanned PDFs (olmocr-bench sample):")
+    for name in args.engines.split(","):
+        try:
+            scanned_pdfs(name)
+        except Exception as exc:
+            print(f"  {name}: unavailable: {exc}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT / "src"))
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""OCR inside the PDF path: scanned or garbage-text pages are re-read by the OCR engine.
+
+Born-digital pages pass through untouched (PDF behaviour does not change for them); the
+rasterizer is only opened on the first page that needs OCR.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import TYPE_CHECKING
+
+from docket.domain.document import Block, PageContent
+
+if TYPE_CHECKING:
+    from docket.domain.parse_options import ParseOptions
+    from docket.engines.base import OcrEngine
+    from docket.engines.ocr.scanned import PdfRasterizer
+
+
+def ocr_engine(options: ParseOptions, engine: OcrEngine | None) -> OcrEngine:
+    if engine is not None:
+        return engine
+    from docket.engines.ocr.registry import get_ocr_engine
+
+    return get_ocr_engine(options.ocr_engine)
+
+
+class ScanReader:
+    """Callable that swaps a page's text layer for OCR when the page needs it."""
+
+    def __init__(self, data: bytes, options: ParseOptions, engine: OcrEngine | None) -> None:
+        self._data = data
+        self._options = options
+        self._engine = engine
+        self._stack = ExitStack()
+        self._raster: PdfRasterizer | None = None
+
+    def __call__(self, page: PageContent) -> PageContent:
+        from docket.engines.ocr.scanned import needs_ocr, open_rasterizer
+
+        if not self._options.ocr or not needs_ocr(page):
+            return page
+        engine = ocr_engine(self._options, self._engine)
+        if self._raster is None:
+            self._raster = self._stack.enter_context(
+                open_rasterizer(self._data, self._options.password)
+            )
+        return self._raster.ocr(engine, page)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+@contextmanager
+def scan_reader(
+    data: bytes, options: ParseOptions, engine: OcrEngine | None = None
+) -> Iterator[ScanReader]:
+    reader = ScanReader(data, options, engine)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+def annotate_confidence(page: PageContent, blocks: list[Block]) -> None:
+    """Set each block's min/avg OCR confidence from the OCR words whose centre it holds."""
+    if not page.ocr:
+        return
+    for block in blocks:
+        b = block.bbox
+        confs = [
+            w.confidence
+            for w in page.words
+            if w.confidence is not None and b.contains_point(w.bbox.cx, w.bbox.cy, 1.0)
+        ]
+        if confs:
+            block.min_ocr_confidence = round(min(confs), 4)
+            block.avg_ocr_confidence = round(sum(confs) / len(confs), 4)

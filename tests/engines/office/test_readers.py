@@ -1,0 +1,103 @@
+"""Golden-file tests: generated Office/web/text documents → exact markdown and typed blocks."""
+
+from __future__ import annotations
+
+from office_fixtures import HTML, MARKDOWN, make_docx, make_pptx, make_xlsx
+
+from docket.domain.document import BlockType, ParsedDocument
+from docket.domain.parse_options import ParseOptions, TableFormat
+from docket.pipeline.parse import parse_document
+
+
+def _types(doc: ParsedDocument) -> list[tuple[str, int]]:
+    return [(b.type.value, b.page) for b in doc.blocks]
+
+
+def test_docx_structure_golden() -> None:
+    doc = parse_document(make_docx())
+    assert doc.page_count == 2
+    assert doc.markdown == (
+        "# Annual Report\n\n# Introduction\n\nRevenue grew by 12 percent.\n\n- first point\n\n"
+        "- nested point\n\n| Region |  | Total |\n|---|---|---|\n| North | Q1 | 10 |\n"
+        "|  | Q2 | 20 |\n\n## Appendix\n\nSecond page text."
+    )
+    assert _types(doc)[0] == ("header", 1)
+    assert _types(doc)[-1] == ("footer", 2)
+    nested = next(b for b in doc.blocks if b.text.endswith("nested point"))
+    first = next(b for b in doc.blocks if b.text.endswith("first point"))
+    assert nested.bbox.left > first.bbox.left  # nesting depth kept as indentation
+    table = next(b.table for b in doc.blocks if b.table is not None)
+    spans = {(c.row, c.col): (c.row_span, c.col_span) for c in table.cells}
+    assert spans[(0, 0)] == (1, 2) and spans[(1, 0)] == (2, 1)
+    assert (0, 1) not in spans and (2, 0) not in spans
+
+
+def test_docx_table_as_html_keeps_spans() -> None:
+    doc = parse_document(make_docx(), ParseOptions(table_format=TableFormat.HTML))
+    html = next(b.content for b in doc.blocks if b.type is BlockType.TABLE)
+    assert '<th colspan="2">Region</th>' in html
+    assert '<td rowspan="2">North</td>' in html
+
+
+def test_xlsx_sheets_are_sections_and_hidden_sheets_skipped() -> None:
+    doc = parse_document(make_xlsx())
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert "## Sales\n\n| Item | Qty | Price |\n|---|---|---|\n| Apple | 3 | 0.5 |" in doc.markdown
+    assert "## Notes\n\n| Key | Value |\n|---|---|\n| owner | Ops |" in doc.markdown
+    assert "hidden value" not in doc.markdown
+    sales = next(b.table for b in doc.blocks if b.table is not None)
+    merged = next(c for c in sales.cells if c.text == "Merged note")
+    assert (merged.row_span, merged.col_span) == (1, 3)
+
+
+def test_pptx_one_page_per_slide_with_real_geometry() -> None:
+    doc = parse_document(make_pptx())
+    assert [(p.number, p.width, p.height) for p in doc.pages] == [
+        (1, 720.0, 540.0),
+        (2, 720.0, 540.0),
+    ]
+    assert doc.markdown == (
+        "# Quarterly review\n\n- Revenue up\n\n- Costs flat\n\n"
+        "Speaker notes: Mention the hiring plan\n\n# Numbers\n\n| Summary |  |\n|---|---|\n"
+        "| cash | 100 |\n| debt | 40 |\n\nSource: ledger"
+    )
+    source = next(b for b in doc.blocks if b.text == "Source: ledger")
+    assert (source.bbox.left, source.bbox.top) == (72.0, 360.0)  # 1 in, 5 in from the corner
+
+
+def test_html_semantics_and_dropped_scripts() -> None:
+    doc = parse_document(HTML)
+    assert doc.mime_type == "text/html"
+    md = doc.markdown
+    assert md.startswith("# Price list\n\nPrices valid until June.\n\n- Delivery free")
+    assert "evil" not in md and "color:red" not in md and "enable js" not in md
+    assert "| Chair | EUR | 40 |\n|  | USD | 44 |" in md
+    fig = next(b for b in doc.blocks if b.type is BlockType.FIGURE)
+    assert fig.text == "Company logo"
+    nested = next(b for b in doc.blocks if b.text.endswith("within 30 days"))
+    assert nested.type is BlockType.LIST_ITEM and nested.bbox.left > 54.0
+
+
+def test_markdown_golden() -> None:
+    doc = parse_document(MARKDOWN)
+    assert doc.mime_type == "text/markdown"
+    assert doc.markdown == (
+        "# Setup guide\n\nInstall the tool first.\n\n## Steps\n\n- download\n\n- run\n\n"
+        "| a | b |\n|---|---|\n| 1 | 2 |"
+    )
+
+
+def test_csv_tsv_and_plain_text() -> None:
+    csv_doc = parse_document(b"name,qty\nfoo,1\nbar,2\n")
+    assert csv_doc.mime_type == "text/csv"
+    assert csv_doc.markdown == "| name | qty |\n|---|---|\n| foo | 1 |\n| bar | 2 |"
+    tsv_doc = parse_document(b"a\tb\tc\n1\t2\t3\n4\t5\t6\n")
+    assert tsv_doc.mime_type == "text/tab-separated-values"
+    assert tsv_doc.blocks[0].table is not None and tsv_doc.blocks[0].table.cols == 3
+    txt = parse_document(b"Just some words.\n\nAnother paragraph.\fThird page.")
+    assert txt.mime_type == "text/plain"
+    assert [(b.text, b.page) for b in txt.blocks] == [
+        ("Just some words.", 1),
+        ("Another paragraph.", 1),
+        ("Third page.", 2),
+    ]
