@@ -26,41 +26,57 @@ class RuleTables:
         self.unruled = unruled
 
     def detect(self, page: PageContent) -> list[Block]:
+        if not page.words:
+            return []
         blocks: list[Block] = []
         taken: list[BBox] = []
         boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
-        page_area = page.width * page.height
+        heights = sorted(w.bbox.height for w in page.words)
+        tall = 1.6 * heights[len(heights) // 2]
+        # rotated or display-size words never take part in table rows
+        base = [w for w in page.words if w.bbox.height <= tall]
+        rows: list[TextRow] | None = None
         h, v = split_rules(page.rules) if page.rules else ([], [])
-        if h and v:
-            page_rows = text_rows(page.words)
-            for grid in grids(h, v):
-                block = _ruled_block(page, grid, page_rows, h)
+        found = grids(h, v) if h and v else []
+        if found:
+            rows = text_rows(base)
+            by_y = sorted(page.words, key=lambda w: w.bbox.cy)
+            centres = [w.bbox.cy for w in by_y]
+            for grid in found:
+                lo = bisect.bisect_left(centres, grid.ys[0] - 80)
+                hi = bisect.bisect_right(centres, grid.ys[-1] + 1)
+                block = _ruled_block(page, grid, rows, h, by_y[lo:hi])
                 if block is None:
-                    if grid.bbox.area < 0.25 * page_area:
+                    if grid.bbox.area < 0.25 * page.width * page.height:
                         boxed.append(grid.bbox)
                 elif not any(b.overlap_ratio(block.bbox) > 0.5 for b in taken):
                     blocks.append(block)
                     taken.append(block.bbox)
-        if self.unruled:
-            heights = sorted(w.bbox.height for w in page.words)
-            tall = 1.6 * heights[len(heights) // 2] if heights else 0.0
-            rest = [
-                w
-                for w in page.words
-                if w.bbox.height <= tall and not any(_inside(w.bbox, t) for t in taken + boxed)
-            ]
-            rows = text_rows(rest)
-            if sum(len(r.phrases) >= 2 for r in rows) >= 2:
-                flat = [(r.pos, r.start, r.end) for r in h]
-                for cand in detect_unruled(rows, flat):
-                    if any(cand.bbox.intersection_area(t) > 0 for t in taken):
-                        continue
-                    block = _block(page, cand.bbox, cand.cells, cand.header_rows, ruled=False)
-                    if block is not None:
-                        blocks.append(block)
-                        taken.append(block.bbox)
+        # unruled tables need numeric columns, or rules above and below: cheap early exit
+        if self.unruled and (h or sum(is_numeric(w.text) for w in base) >= 4):
+            exclude = taken + boxed
+            if exclude or rows is None:
+                rest = [w for w in base if not any(_inside(w.bbox, t) for t in exclude)]
+                rows = text_rows(rest)
+            blocks.extend(_unruled(page, rows, h, taken))
         blocks.sort(key=lambda b: (b.bbox.top, b.bbox.left))
         return blocks
+
+
+def _unruled(
+    page: PageContent, rows: list[TextRow], h: list[Rule], taken: list[BBox]
+) -> list[Block]:
+    if sum(len(r.phrases) >= 2 for r in rows) < 3:
+        return []
+    out: list[Block] = []
+    flat = [(r.pos, r.start, r.end) for r in h]
+    for cand in detect_unruled(rows, flat):
+        if any(cand.bbox.intersection_area(t) > 0 for t in taken):
+            continue
+        block = _block(page, cand.bbox, cand.cells, cand.header_rows, ruled=False)
+        if block is not None:
+            out.append(block)
+    return out
 
 
 def _inside(b: BBox, box: BBox) -> bool:
@@ -93,15 +109,18 @@ def _rows_above(grid: Grid, rows: list[TextRow]) -> list[TextRow]:
 
 
 def _ruled_block(
-    page: PageContent, grid: Grid, rows: list[TextRow], page_h: list[Rule]
+    page: PageContent, grid: Grid, rows: list[TextRow], page_h: list[Rule], near: list[Word]
 ) -> Block | None:
+    """``near`` holds the page's words from just above the grid to its bottom."""
+    if len(grid.xs) < 3:  # one column: a frame or a box, never a table
+        return None
     heads_above = _rows_above(grid, rows)
     if heads_above:
         cuts = [heads_above[-1].bbox.top - 1.0]
         cuts += [(a.bbox.bottom + b.bbox.top) / 2 for a, b in pairwise(reversed(heads_above))]
         grid = Grid(grid.xs, cuts + grid.ys, grid.h, grid.v)
     box = grid.bbox
-    words = [w for w in page.words if _inside(w.bbox, box)]
+    words = [w for w in near if _inside(w.bbox, box)]
     if len(words) < 2:
         return None
     cells, ys = grid_cells(grid, words, page_h)

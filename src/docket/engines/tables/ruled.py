@@ -201,8 +201,13 @@ def _split_rows(grid: Grid, words: list[Word]) -> list[float]:
     ys = list(grid.ys)
     xs = grid.xs
     out = [ys[0]]
+    by_y = sorted(words, key=lambda w: w.bbox.cy)
+    centres = [w.bbox.cy for w in by_y]
     for top, bottom in itertools.pairwise(ys):
-        band = [w for w in words if top <= w.bbox.cy < bottom]
+        band = by_y[bisect.bisect_left(centres, top) : bisect.bisect_left(centres, bottom)]
+        if len(band) < 2 or band[-1].bbox.cy - band[0].bbox.cy < 0.6 * band[0].bbox.height:
+            out.append(bottom)  # one line of text: nothing to split
+            continue
         rows = text_rows(band)
         if len(rows) >= 2:
             occupancy = [

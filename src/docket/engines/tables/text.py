@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 from docket.domain.document import TableCell, Word
 from docket.domain.geometry import BBox
@@ -23,10 +22,18 @@ def is_numeric(text: str) -> bool:
 
 
 def union_all(boxes: list[BBox]) -> BBox:
-    box = boxes[0]
-    for b in boxes[1:]:
-        box = box.union(b)
-    return box
+    if len(boxes) == 1:
+        return boxes[0]
+    return BBox(
+        min(b.left for b in boxes),
+        min(b.top for b in boxes),
+        max(b.right for b in boxes),
+        max(b.bottom for b in boxes),
+    )
+
+
+def words_box(words: list[Word]) -> BBox:
+    return union_all([w.bbox for w in words])
 
 
 @dataclass(slots=True)
@@ -58,7 +65,7 @@ def text_rows(words: list[Word], gap_em: float = 0.9) -> list[TextRow]:
         b = w.bbox
         if rows:
             overlap = min(bottom, b.bottom) - max(top, b.top)
-            if overlap >= 0.5 * min(bottom - top, b.height):
+            if overlap >= 0.5 * min(bottom - top, b.bottom - b.top):
                 rows[-1].append(w)
                 top, bottom = min(top, b.top), max(bottom, b.bottom)
                 continue
@@ -68,17 +75,27 @@ def text_rows(words: list[Word], gap_em: float = 0.9) -> list[TextRow]:
     for row in rows:
         row.sort(key=lambda w: w.bbox.left)
         phrases: list[Phrase] = []
+        first = row[0].bbox
         current = [row[0]]
-        for prev, w in pairwise(row):
-            h = prev.bbox.height
+        pt, pb, pr = first.top, first.bottom, first.right
+        rt, rb = pt, pb
+        prev = row[0]
+        for w in row[1:]:
+            b = w.bbox
+            h = prev.bbox.bottom - prev.bbox.top
             em = max(min(prev.font_size or h, 1.2 * h), 0.7 * h, 1.0)
-            if w.bbox.left - prev.bbox.right > gap_em * em:
-                phrases.append(Phrase(current, union_all([x.bbox for x in current])))
+            if b.left - prev.bbox.right > gap_em * em:
+                phrases.append(Phrase(current, BBox(current[0].bbox.left, pt, pr, pb)))
                 current = [w]
+                pt, pb, pr = b.top, b.bottom, b.right
             else:
                 current.append(w)
-        phrases.append(Phrase(current, union_all([x.bbox for x in current])))
-        out.append(TextRow(row, union_all([w.bbox for w in row]), phrases))
+                pt, pb, pr = min(pt, b.top), max(pb, b.bottom), max(pr, b.right)
+            rt, rb = min(rt, b.top), max(rb, b.bottom)
+            prev = w
+        phrases.append(Phrase(current, BBox(current[0].bbox.left, pt, pr, pb)))
+        right = max(p.bbox.right for p in phrases)
+        out.append(TextRow(row, BBox(first.left, rt, right, rb), phrases))
     return out
 
 
