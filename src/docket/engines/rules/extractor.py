@@ -123,7 +123,7 @@ class RulesExtractor:
         if item.kind is Kind.TEXT:
             item.kind = spec.kind
         if item.kind is Kind.NAME:
-            cands = mt.organisations(index) + mt.labelled(index, item)
+            cands = mt.organisations(index)
         elif item.kind in _TYPED or item.kind in (Kind.AMOUNT, Kind.NUMBER):
             cands = [
                 c

@@ -149,7 +149,7 @@ _KIND_WORDS: list[tuple[Kind, set[str]]] = [
     (Kind.CURRENCY_CODE, {"currency", "ccy"}),
     (Kind.DATE, {"date", "dated", "day", "birthday", "dob"}),
     (Kind.DURATION, {"term", "duration", "period", "length"}),
-    (Kind.ADDRESS, {"address", "addr", "street"}),
+    (Kind.ADDRESS, {"address", "addr", "street", "location", "postal"}),
     (Kind.PLACE, {"jurisdiction", "governing", "venue", "country", "city", "state", "law"}),
     (
         Kind.AMOUNT,
@@ -246,7 +246,7 @@ def make_field(
     )
 
 
-def label_score(spec: FieldSpec, label: tuple[str, ...]) -> float:
+def label_score(spec: FieldSpec, label: tuple[str, ...], *, use_desc: bool = True) -> float:
     """How well a printed label names the field, 0–1.
 
     Dice-like over tokens with synonym credit against the field's name; the description can
@@ -259,7 +259,7 @@ def label_score(spec: FieldSpec, label: tuple[str, ...]) -> float:
     best_n = [max((token_sim(nt, lt) for lt in label), default=0.0) for nt in names]
     name_score = (sum(best_l) + sum(best_n)) / (len(label) + len(names)) if names else 0.0
     desc_score = 0.0
-    if spec.desc_tokens:
+    if spec.desc_tokens and use_desc:
         cover = [max((token_sim(lt, dt) for dt in spec.desc_tokens), default=0.0) for lt in label]
         desc_score = 0.8 * sum(cover) / len(label)
         if len(label) == 1 and label[0] in ("no", "id", "date", "name"):

@@ -23,6 +23,8 @@ def _words(text: str) -> list[str]:
 
 MAX_LABEL_WORDS = 6
 MIN_LABEL_SCORE = 0.5
+_WORDY = {Kind.TEXT, Kind.NAME, Kind.ADDRESS, Kind.PLACE}
+_STRONG = {Kind.DATE, Kind.EMAIL, Kind.IBAN, Kind.PHONE}
 _POS_WEIGHT = {"inline": 1.0, "right": 0.95, "below": 0.88}
 _DOC_TYPE_WORDS = frozenset(
     _words(
@@ -97,6 +99,10 @@ def parse_in(spec: FieldSpec, text: str, start: int = 0) -> list[tuple[int, int,
     elif kind is Kind.ENUM:
         found.extend(_enum_spans(spec, text, start))
     else:
+        if kind is Kind.PLACE:
+            places = find_places(text)
+            if places or len(text[start:].split()) > 4:
+                return places
         s = _clean_start(text, start)
         end = len(text.rstrip(" :.,;"))
         if (
@@ -106,6 +112,26 @@ def parse_in(spec: FieldSpec, text: str, start: int = 0) -> list[tuple[int, int,
         ):
             found.append((s, end, text[s:end]))
     return found
+
+
+_PLACE_HEAD = re.compile(r"^(?:(?:State|Commonwealth|Province|Republic|Kingdom|County) of )+")
+
+
+def find_places(text: str) -> list[tuple[int, int, Any]]:
+    """Place names after "laws of", "State of", "courts of"… (``State of`` itself dropped)."""
+    out: list[tuple[int, int, Any]] = []
+    for m in _PLACE.finditer(text):
+        s, value = m.start(1), m.group(1)
+        head = _PLACE_HEAD.match(value)
+        if head:
+            s, value = s + head.end(), value[head.end() :]
+        cut = re.search(r"\.(\s|$)", value)
+        if cut:
+            value = value[: cut.start()]
+        value = re.sub(r"\s+(?:and|of)$", "", value.strip())
+        if len(value) >= 3 and value[0].isupper():
+            out.append((s, s + len(value), value))
+    return out
 
 
 def _inside_date(text: str, f: vals.Found) -> bool:
@@ -142,24 +168,53 @@ def _spans_to_words(line: DLine, s: int, e: int) -> list[Word]:
     return line.word_range(s, e)
 
 
+def _colon_at(ln: DLine) -> int:
+    """Word count of a ``Label:`` prefix within the first words, or 0."""
+    for j, w in enumerate(ln.words[:MAX_LABEL_WORDS]):
+        if w.text.endswith(":") and (len(w.text) > 1 or j > 0):
+            return j + 1
+    return 0
+
+
 def _label_spans(index: DocIndex, spec: FieldSpec) -> list[tuple[DLine, int, float]]:
-    """(line, label word count, label score) for every plausible label of the field."""
+    """(line, label word count, label score) for every plausible label of the field.
+
+    A ``Label:`` prefix fixes the label's extent; otherwise the best-scoring prefix wins.
+    """
     out = []
     for ln in index.lines:
         n = len(ln.words)
+        colon = _colon_at(ln)
+        ks = [colon] if colon else range(1, min(n, MAX_LABEL_WORDS) + 1)
         best: tuple[int, float] | None = None
-        for k in range(1, min(n, MAX_LABEL_WORDS) + 1):
+        for k in ks:
             toks = ln.tokens_upto(k)
             if not toks:
                 continue
-            s = label_score(spec, toks)
-            if ln.words[k - 1].text.endswith(":"):
+            # In running prose only the field's own name can make a label; a description
+            # word at the start of a sentence is not one.
+            s = label_score(spec, toks, use_desc=bool(colon) or n <= 6)
+            if colon:
                 s = min(1.0, s * 1.05)
             if s >= MIN_LABEL_SCORE and (best is None or s > best[1] + 1e-9):
                 best = (k, s)
         if best:
             out.append((ln, best[0], best[1]))
     return out
+
+
+_GAP_OK = re.compile(
+    r"^[\s:#.\-–=()|/]*(?:(?:rm|usd|eur|myr|gbp|inr|sgd|rs|total)\b[\s:.]*)?$", re.I
+)
+
+
+def _gap_factor(text: str, start: int, value_start: int) -> float:
+    """Words between a label and its value mean the label was cut short."""
+    gap = text[start:value_start]
+    if _GAP_OK.match(gap):
+        return 1.0
+    words = [w for w in re.findall(r"[A-Za-z]{2,}", gap)]
+    return 0.75 ** max(1, len(words))
 
 
 def _right_of(index: DocIndex, label: DLine) -> DLine | None:
@@ -206,25 +261,40 @@ def labelled(index: DocIndex, spec: FieldSpec) -> list[Candidate]:
         inline = parse_in(spec, text, start) if start < len(text) else []
         if inline:
             pick = _pick(spec, inline)
-            out.append(
-                Candidate(pick[2], s, [(ln, _spans_to_words(ln, pick[0], pick[1]))], "inline")
-            )
+            score = s * _gap_factor(text, start, pick[0]) * _type_factor(spec, pick[2])
+            words = _spans_to_words(ln, pick[0], pick[1])
+            out.append(Candidate(pick[2], score, [(ln, words)], "inline"))
             continue
         if start < len(ln.text) and spec.kind in (Kind.TEXT, Kind.NAME, Kind.ADDRESS, Kind.PLACE):
             continue
         for where, nb in (("right", _right_of(index, ln)), ("below", _below(index, ln))):
             if nb is None:
                 continue
-            vals = parse_in(spec, nb.text[: _next_label_start(nb, 0)])
-            if vals:
-                pick = _pick(spec, vals)
+            if spec.kind in _WORDY and (_colon_at(nb) or nb.text.rstrip().endswith(":")):
+                continue  # a labelled line of its own, not this label's value
+            found = parse_in(spec, nb.text[: _next_label_start(nb, 0)])
+            if found:
+                pick = _pick(spec, found)
                 spans = [(nb, _spans_to_words(nb, pick[0], pick[1]))]
                 value = pick[2]
                 if spec.kind is Kind.ADDRESS and where == "below":
                     value, spans = _extend_down(index, nb, value, spans)
-                out.append(Candidate(value, s * _POS_WEIGHT[where], spans, where))
+                score = s * _POS_WEIGHT[where] * _type_factor(spec, value)
+                out.append(Candidate(value, score, spans, where))
                 break
     return out
+
+
+def _type_factor(spec: FieldSpec, value: Any) -> float:
+    """Plausibility of a value for its kind (money has cents; names are mostly letters)."""
+    if spec.kind is Kind.AMOUNT and isinstance(value, str | float) and "." not in str(value):
+        return 0.85
+    if spec.kind is Kind.AMOUNT and isinstance(value, float) and value.is_integer():
+        return 0.9
+    if spec.kind in (Kind.NAME, Kind.PLACE) and isinstance(value, str):
+        letters = sum(c.isalpha() for c in value)
+        return 1.0 if letters >= 0.5 * len(value.replace(" ", "")) else 0.4
+    return 1.0
 
 
 def _next_label_start(ln: DLine, k: int) -> int:
@@ -271,9 +341,7 @@ def _extend_down(
 
 def _context(spec: FieldSpec, index: DocIndex, ln: DLine) -> float:
     """Share of the field's tokens said in this line or its neighbours (a sentence window)."""
-    want = [t for t in spec.all_tokens[:10] if t not in ("date", "name", "number")] or list(
-        spec.all_tokens[:10]
-    )
+    want = list(spec.all_tokens[:10])
     if not want:
         return 0.0
     lo, hi = max(0, ln.order - 1), min(len(index.lines), ln.order + 2)
@@ -285,92 +353,186 @@ def _context(spec: FieldSpec, index: DocIndex, ln: DLine) -> float:
 def typed_scan(index: DocIndex, spec: FieldSpec, limit: int = 400) -> list[Candidate]:
     """Every value of a typed kind anywhere, scored by surrounding words (no label needed)."""
     out: list[Candidate] = []
+    base = 0.3 if spec.kind in _STRONG else 0.1 if spec.kind is Kind.DURATION else 0.2
     for ln in index.lines[:limit] if spec.kind is not Kind.PLACE else index.lines:
-        if spec.kind is Kind.PLACE:
-            vals = [(m.start(1), m.end(1), m.group(1)) for m in _PLACE.finditer(ln.text)]
-        else:
-            vals = parse_in(spec, ln.text)
-        for s, e, v in vals:
+        place = spec.kind is Kind.PLACE
+        found = find_places(ln.text) if place else parse_in(spec, ln.text)
+        for s, e, v in found:
             ctx = _context(spec, index, ln)
             early = 0.05 * (1 - min(ln.order, 200) / 200)
-            out.append(
-                Candidate(v, 0.2 + 0.45 * ctx + early, [(ln, ln.word_range(s, e))], "context")
-            )
+            score = base + 0.45 * ctx + early
+            out.append(Candidate(v, score, [(ln, ln.word_range(s, e))], "context"))
+    if spec.kind in _STRONG and len({str(c.value) for c in out}) == 1:
+        for c in out:
+            c.score += 0.1  # the only value of its kind in the document
     return out
 
 
+_ID_TOKEN = re.compile(r"^\(?[A-Z]*[\d][\w/.-]*\)?[.,]?$")
+_SUFFIX_END = re.compile(
+    r"\b(?:inc|incorporated|llc|ltd|limited|corp|corporation|company|co|l\.?p|llp|plc|gmbh|ag|"
+    r"s\.?a|n\.?v|b\.?v|bhd|s/b|pte|pty|sarl|srl|spa|oy|ab)\.?$",
+    re.I,
+)
+
+
+def clean_name(text: str) -> str:
+    """Drop a trailing registration number such as ``(519537-X)`` from a name line."""
+    text = re.sub(r"\s*\([^()]*\d[^()]*\)\s*$", "", text)
+    words = text.split()
+    while len(words) > 1 and _ID_TOKEN.match(words[-1]) and any(c in words[-1] for c in "()-"):
+        words.pop()
+    return " ".join(words).strip(" .,;:")
+
+
+def clean_address(text: str) -> str:
+    words = text.split()
+    while len(words) > 1 and _ID_TOKEN.match(words[0]) and words[0].startswith("("):
+        words.pop(0)
+    return " ".join(words).strip(" ,;:")
+
+
 def _is_name_line(ln: DLine) -> bool:
-    letters = sum(c.isalpha() for c in ln.text)
-    toks = [t.lower().strip(".:") for t in ln.text.split()]
-    if letters < 3 or letters < 0.5 * len(ln.text.replace(" ", "")):
+    text = clean_name(ln.text)
+    letters = sum(c.isalpha() for c in text)
+    toks = [t.lower().strip(".:") for t in text.split()]
+    if letters < 3 or letters < 0.6 * len(text.replace(" ", "")):
         return False
     if all(t in _DOC_TYPE_WORDS for t in toks):
         return False
     return not (vals.find_dates(ln.text) or vals.find_phones(ln.text) or ":" in ln.text)
 
 
-def name_fallback(index: DocIndex) -> tuple[Candidate | None, int]:
-    """The first name-like line at the top of the first page (a letterhead or shop name)."""
+def _letterhead(index: DocIndex) -> tuple[list[DLine], int]:
+    """The name lines at the top of the first page and the index after them."""
     first_page = min(index.pages) if index.pages else 1
-    for i, ln in enumerate(index.lines[:8]):
-        if ln.page == first_page and _is_name_line(ln):
-            return Candidate(ln.text.strip(" .,"), 0.42, [(ln, ln.words)], "top"), i
-    return None, -1
+    top = [ln for ln in index.lines[:10] if ln.page == first_page]
+    names = [i for i, ln in enumerate(top[:8]) if _is_name_line(ln)]
+    if not names:
+        return [], -1
+    suffixed = [i for i in names if _SUFFIX_END.search(clean_name(top[i].text))]
+    i = names[0]
+    if suffixed and suffixed[0] <= 5:
+        j = suffixed[0]
+        if j == i + 1 and not _SUFFIX_END.search(clean_name(top[i].text)):
+            return [top[i], top[j]], j + 1
+        return [top[j]], j + 1
+    return [top[i]], i + 1
+
+
+def name_fallback(index: DocIndex) -> tuple[Candidate | None, int]:
+    """The letterhead: the organisation name at the top of the first page."""
+    lines, after = _letterhead(index)
+    if not lines:
+        return None, -1
+    text = " ".join(clean_name(ln.text) for ln in lines)
+    score = 0.5 if _SUFFIX_END.search(text) else 0.42
+    return Candidate(text, score, [(ln, ln.words) for ln in lines], "top"), after
 
 
 def address_fallback(index: DocIndex) -> Candidate | None:
     """The run of lines under the letterhead up to the first contact/tax/date line."""
-    _, i = name_fallback(index)
-    if i < 0:
+    _, after = name_fallback(index)
+    if after < 0:
         return None
     run: list[DLine] = []
-    for ln in index.lines[i + 1 : i + 7]:
-        if (
-            _STOP_LINE.search(ln.text)
-            or vals.find_dates(ln.text)
-            or vals.find_phones(ln.text)
-            or ":" in ln.text
-        ):
+    for ln in index.lines[after : after + 7]:
+        dated = vals.find_dates(ln.text) or vals.find_phones(ln.text)
+        if _STOP_LINE.search(ln.text) or (run and (dated or ":" in ln.text)):
             break
+        id_only = all(_ID_TOKEN.match(w) for w in ln.text.split())
+        leading = _SUFFIX_END.search(clean_name(ln.text)) or not re.search(r"[\d,]", ln.text)
+        if not run and (dated or id_only or leading or ":" in ln.text):
+            continue
         run.append(ln)
-    while (
-        run
-        and not re.search(r"\d", run[0].text)
-        and len(run) > 1
-        and not re.search(r"\d", " ".join(r.text for r in run[:1]))
-    ):
-        if re.search(r"\d", " ".join(r.text for r in run[1:2])):
-            break
-        run = run[1:]
-    if not run or not re.search(r"\d", " ".join(r.text for r in run)):
+    text = clean_address(" ".join(r.text for r in run))
+    if not run or not re.search(r"\d", text):
         return None
-    return Candidate(" ".join(r.text for r in run), 0.4, [(r, r.words) for r in run], "top")
+    return Candidate(text, 0.42, [(r, r.words) for r in run], "top")
 
 
-def organisations(index: DocIndex, limit: int = 60) -> list[Candidate]:
-    """Organisation names (capitalised words ending in a legal-form suffix), in order."""
+_CAP = re.compile(r"^[A-Z0-9][\w.&'’-]*,?$")
+_CONNECT = {"&", "and", "of", "de", "du", "the"}
+
+
+def _name_run(pairs: list[tuple[DLine, Word]], i: int, limit: int = 8) -> int:
+    """End (exclusive) of a run of capitalised words starting at ``i``."""
+    j = i
+    while j < len(pairs) and j - i < limit:
+        t = pairs[j][1].text
+        if _CAP.match(t) or (
+            t in _CONNECT and j + 1 < len(pairs) and _CAP.match(pairs[j + 1][1].text)
+        ):
+            j += 1
+            if t.endswith(",") and not (j < len(pairs) and _ORG_SUFFIX.match(pairs[j][1].text)):
+                break
+        else:
+            break
+    return j
+
+
+def _span(pairs: list[tuple[DLine, Word]], i: int, j: int, score: float) -> Candidate | None:
+    text = " ".join(w.text for _, w in pairs[i:j]).strip(' ,;:("“”')
+    if len(re.sub(r"[^A-Za-z]", "", text)) < 3:
+        return None
+    spans: list[tuple[DLine, list[Word]]] = []
+    for ln, w in pairs[i:j]:
+        if spans and spans[-1][0] is ln:
+            spans[-1][1].append(w)
+        else:
+            spans.append((ln, [w]))
+    return Candidate(text, score, spans, "entity")
+
+
+def organisations(index: DocIndex, limit: int = 40) -> list[Candidate]:
+    """Named parties: the names after "between … and …" if the opening says so, else
+    organisation names (capitalised words ending in a legal-form suffix), in order."""
+    pairs = [(ln, w) for ln in index.lines[:limit] for w in ln.words]
+    words = [w.text for _, w in pairs]
     out: list[Candidate] = []
-    seen: set[str] = set()
-    for ln in index.lines[:limit]:
-        words = ln.words
-        for j, w in enumerate(words):
-            if not _ORG_SUFFIX.match(w.text) or j == 0:
-                continue
-            i = j
-            while i > 0 and j - i < 6:
-                prev = words[i - 1].text
-                if prev[:1].isupper() or prev in ("&", "and", "of"):
-                    i -= 1
-                else:
-                    break
-            while i < j and words[i].text in ("&", "and", "of", "The", "THE"):
+    for k, t in enumerate(words):
+        if t.lower() != "between":
+            continue
+        i = k + 1
+        for _ in range(2):
+            while i < len(words) and words[i].lower() in ("the", "and", "by", "among"):
                 i += 1
-            if i == j:
-                continue
-            text = " ".join(x.text for x in words[i : j + 1]).strip(' ,("“”')
-            key = re.sub(r"[^a-z0-9]", "", text.lower())
-            if key in seen or len(key) < 4:
-                continue
+            j = _name_run(pairs, i)
+            cand = _span(pairs, i, j, 0.6) if j > i else None
+            if cand is None:
+                break
+            out.append(cand)
+            # skip to the next " and " that introduces the other party
+            nxt = next((m for m in range(j, min(j + 40, len(words))) if words[m] == "and"), None)
+            if nxt is None:
+                break
+            i = nxt + 1
+        if out:
+            return _dedupe(out)
+    for j, (_, w) in enumerate(pairs):
+        if not _ORG_SUFFIX.match(w.text) or j == 0:
+            continue
+        i = j
+        while i > 0 and j - i < 6:
+            prev = words[i - 1]
+            if _CAP.match(prev) or (prev in _CONNECT and i - 2 >= 0 and _CAP.match(words[i - 2])):
+                i -= 1
+            else:
+                break
+        while i < j and words[i] in _CONNECT | {"The", "THE"}:
+            i += 1
+        cand = _span(pairs, i, j + 1, 0.5) if i < j else None
+        if cand:
+            out.append(cand)
+    return _dedupe(out)
+
+
+def _dedupe(cands: list[Candidate]) -> list[Candidate]:
+    seen: set[str] = set()
+    out = []
+    for c in cands:
+        key = re.sub(r"[^a-z0-9]", "", str(c.value).lower())
+        if key and key not in seen:
             seen.add(key)
-            out.append(Candidate(text, 0.5, [(ln, words[i : j + 1])], "entity"))
+            out.append(c)
     return out

@@ -127,7 +127,7 @@ _ISO = "USD|EUR|GBP|JPY|INR|MYR|SGD|AUD|CAD|CHF|CNY|PLN|SEK|NOK|DKK|CZK|HUF|BRL|
 _SYM = r"\$|€|£|¥|₹|RM|Rs\.?|zł|kr|CHF"
 _AMOUNT = re.compile(
     rf"(?P<pre>(?:{_ISO}|{_SYM})\s?)?(?P<sign>-)?"
-    r"(?P<num>\d{1,3}(?:[,.' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d%])"
+    r"(?P<num>\d{1,3}(?:[,.']\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d%])"
     rf"(?P<post>\s?(?:{_ISO}|{_SYM}))?",
     re.I,
 )
