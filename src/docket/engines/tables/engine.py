@@ -131,6 +131,8 @@ def _ruled_block(
         return None
     if len(used_cols) <= 3 and _running_text(grid, words):
         return None
+    if len(filled) < 0.2 * len(cells):  # chart gridlines and forms: mostly empty slots
+        return None
     heads = _ruled_header_rows(cells, ys, set(grid.ys))
     return _block(page, box, cells, heads, ruled=True)
 

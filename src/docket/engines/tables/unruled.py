@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
-from docket.engines.tables.text import DraftCell, TextRow, is_numeric, union_all
+from docket.engines.tables.text import DraftCell, Phrase, TextRow, is_numeric, union_all
 
 _MARKER = re.compile(
     r"^([•●○◦▪▫■□‣⁃∙·\-–—*➢➤►]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$"
@@ -290,6 +290,32 @@ def _framed(box: BBox, rules: list[tuple[float, float, float]], row_h: float) ->
     return above and below
 
 
+def _drop_unaligned_lead(run: list[TextRow], cols: list[tuple[float, float]]) -> list[TextRow]:
+    """Cut rows above the data that do not sit on its columns (form fields, address blocks).
+
+    A heading phrase conforms when its centre lies in a column, it is flush with a column's left
+    or right edge, or it spans two columns or more.
+    """
+    first = next((i for i, r in enumerate(run) if _numeric_rows([r])), None)
+    if first is None:
+        return run
+
+    def conforms(p: Phrase) -> bool:
+        c, left, right = p.bbox.cx, p.bbox.left, p.bbox.right
+        if any(a - 3 <= c <= b + 3 or abs(left - a) <= 6 or abs(right - b) <= 6 for a, b in cols):
+            return True
+        return sum(min(b, p.bbox.right) > max(a, p.bbox.left) for a, b in cols) >= 2
+
+    for i in range(first - 1, -1, -1):
+        phrases = run[i].phrases  # a lone phrase is a section label: it may sit anywhere
+        if len(phrases) >= 2 and not all(conforms(p) for p in phrases):
+            kept = run[i + 1 :]
+            while kept and len(kept[0].phrases) < 2:
+                kept.pop(0)
+            return kept
+    return run
+
+
 def detect_unruled(
     rows: list[TextRow], rules: list[tuple[float, float, float]] | None = None
 ) -> list[Candidate]:
@@ -303,7 +329,8 @@ def detect_unruled(
         if sum(len(r.phrases) >= 2 for r in run) < 3:
             continue
         cols = _columns(run)
-        if len(cols) < 2:
+        run = _drop_unaligned_lead(run, cols)
+        if len(cols) < 2 or sum(len(r.phrases) >= 2 for r in run) < 3:
             continue
         grid: list[list[list[Word]]] = []
         spans: list[dict[int, int]] = []
