@@ -115,6 +115,17 @@ def _cluster(values: list[float], tol: float = _TOL) -> list[float]:
     return [sum(g) / len(g) for g in out]
 
 
+def _join(rules: list[Rule], gap: float) -> list[Rule]:
+    """Collinear rules with small gaps between them as one (a heading's segmented underline)."""
+    out: list[Rule] = []
+    for r in sorted(rules, key=lambda r: (round(r.pos), r.start)):
+        if out and abs(out[-1].pos - r.pos) <= 1.5 and r.start <= out[-1].end + gap:
+            out[-1] = Rule(out[-1].pos, out[-1].start, max(out[-1].end, r.end))
+        else:
+            out.append(Rule(r.pos, r.start, r.end))
+    return out
+
+
 def _covered(rules: list[Rule], pos: float, a: float, b: float) -> bool:
     """Whether rules at ``pos`` cover most of the span ``a``..``b``."""
     need = 0.6 * (b - a)
@@ -145,20 +156,21 @@ def grid_cells(
     for r in range(nr):
         if bands[r] and not any(is_numeric(w.text) for w in bands[r]):
             low = max(w.bbox.bottom for w in bands[r]) - 1
-            under[r] = [
-                h
-                for h in page_h or grid.h
-                if low <= h.pos <= ys[r + 1] + 3 and h.end - h.start < 0.9 * width
-            ]
+            near = [h for h in page_h or grid.h if low <= h.pos <= ys[r + 1] + 3]
+            under[r] = [h for h in _join(near, 8.0) if h.end - h.start < 0.9 * width]
+    filled = {(r, bisect.bisect_right(xs, w.bbox.cx) - 1) for r in range(nr) for w in bands[r]}
 
-    # a missing rule only makes a span when text crosses it or an underline runs across it
-    def v_sep(r: int, c: int) -> bool:  # boundary right of column c in row r
+    # a missing rule only makes a span when text crosses it, or when an underline runs across
+    # it and the span would not join two slots that both hold text
+    def v_open(r: int, c: int, has_text: bool) -> bool:  # boundary right of column c, row r
         x = xs[c + 1]
         if _covered(grid.v, x, ys[r], ys[r + 1]):
-            return True
-        if any(h.start < x - 3 and h.end > x + 3 for h in under[r]):
             return False
-        return not any(w.bbox.left < x - 1 and w.bbox.right > x + 1 for w in bands[r])
+        if any(w.bbox.left < x - 1 and w.bbox.right > x + 1 for w in bands[r]):
+            return True
+        return not (has_text and (r, c + 1) in filled) and any(
+            h.start < x - 3 and h.end > x + 3 for h in under[r]
+        )
 
     def h_sep(r: int, c: int) -> bool:  # boundary below row r in column c
         y = ys[r + 1]
@@ -176,7 +188,9 @@ def grid_cells(
             if (r, c) in owner:
                 continue
             c1 = c + 1
-            while c1 < nc and not v_sep(r, c1 - 1) and (r, c1) not in owner:
+            has_text = (r, c) in filled
+            while c1 < nc and (r, c1) not in owner and v_open(r, c1 - 1, has_text):
+                has_text = has_text or (r, c1) in filled
                 c1 += 1
             r1 = r + 1
             while r1 < nr and all(
