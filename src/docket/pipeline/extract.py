@@ -26,6 +26,12 @@ from docket.domain.extraction import (
     TargetOutput,
     Usage,
 )
+from docket.engines.llm.openai_compatible import (
+    LlmExtractor,
+    ModelRegistry,
+    OpenAICompatibleClient,
+)
+from docket.engines.rules.extractor import RulesExtractor
 from docket.engines.rules.index import build_index
 from docket.errors import ErrorCode, InvalidRequest
 from docket.pipeline.align import GROUNDED_CONFIDENCE, align_value
@@ -278,3 +284,15 @@ def _apply_switches(out: TargetOutput, options: ExtractOptions) -> None:
             fr.reasoning = None
         if fr.alignment is None:
             fr.alignment = Alignment.EXACT if fr.citations else Alignment.NONE
+
+
+OFFLINE_MODELS = frozenset({"", "rules", "offline", "docket-offline"})
+
+
+def select_engine(model: str | None, registry: ModelRegistry | None = None) -> ExtractionEngine:
+    """The offline engine for no/offline model names; otherwise the configured provider
+    (``INVALID_CONFIGURATION`` when the name is not configured)."""
+    if model is None or model.strip().lower() in OFFLINE_MODELS:
+        return RulesExtractor()
+    cfg = (registry or ModelRegistry.from_env()).resolve(model)
+    return LlmExtractor(OpenAICompatibleClient(cfg.base_url, cfg.api_key, cfg.model))

@@ -75,6 +75,10 @@ for _i, _g in enumerate(_GROUPS):
         _GROUP_OF.setdefault(_t, set()).add(_i)
 
 
+# Words that say what sort of value a field holds rather than which one.
+_GENERIC = frozenset({"number", "no", "num", "id", "code", "date", "name", "type", "value"})
+
+
 class Kind(StrEnum):
     DATE = "date"
     AMOUNT = "amount"
@@ -258,6 +262,11 @@ def label_score(spec: FieldSpec, label: tuple[str, ...], *, use_desc: bool = Tru
     best_l = [max((token_sim(lt, nt) for nt in names), default=0.0) for lt in label]
     best_n = [max((token_sim(nt, lt) for lt in label), default=0.0) for nt in names]
     name_score = (sum(best_l) + sum(best_n)) / (len(label) + len(names)) if names else 0.0
+    exact_or_specific = any(
+        b >= 0.8 and (b == 1.0 or nt not in _GENERIC) for b, nt in zip(best_n, names, strict=True)
+    )
+    if not exact_or_specific:
+        name_score *= 0.6  # only a synonym of a generic word ("number" ~ "reference")
     desc_score = 0.0
     if spec.desc_tokens and use_desc:
         cover = [max((token_sim(lt, dt) for dt in spec.desc_tokens), default=0.0) for lt in label]

@@ -438,7 +438,10 @@ def address_fallback(index: DocIndex) -> Candidate | None:
     run: list[DLine] = []
     for ln in index.lines[after : after + 7]:
         dated = vals.find_dates(ln.text) or vals.find_phones(ln.text)
-        if _STOP_LINE.search(ln.text) or (run and (dated or ":" in ln.text)):
+        gap = ln.bbox.top - run[-1].bbox.bottom if run else 0.0
+        if _STOP_LINE.search(ln.text) or (
+            run and (dated or ":" in ln.text or gap > 1.5 * ln.height)
+        ):
             break
         id_only = all(_ID_TOKEN.match(w) for w in ln.text.split())
         leading = _SUFFIX_END.search(clean_name(ln.text)) or not re.search(r"[\d,]", ln.text)

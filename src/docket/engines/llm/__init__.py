@@ -1,0 +1,1 @@
+"""LLM extraction over any OpenAI-compatible chat-completions endpoint."""
