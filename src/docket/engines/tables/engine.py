@@ -133,6 +133,11 @@ def _ruled_block(
         return None
     if len(filled) < 0.2 * len(cells):  # chart gridlines and forms: mostly empty slots
         return None
+    per_row: dict[int, int] = {}
+    for c in filled:
+        per_row[c.row] = per_row.get(c.row, 0) + 1
+    if sum(n >= 2 for n in per_row.values()) < 2:  # a table has rows of several cells
+        return None
     heads = _ruled_header_rows(cells, ys, set(grid.ys))
     return _block(page, box, cells, heads, ruled=True)
 

@@ -211,29 +211,77 @@ def _page_frame(page: Any, raw: Any) -> _Frame:
     return _Frame(min(left, right), min(bottom, top), width0, height0, rotation)
 
 
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The transform that applies ``inner`` first, then ``outer`` (PDF row-vector order)."""
+    a1, b1, c1, d1, e1, f1 = inner
+    a2, b2, c2, d2, e2, f2 = outer
+    return (
+        a1 * a2 + b1 * c2,
+        a1 * b2 + b1 * d2,
+        c1 * a2 + d1 * c2,
+        c1 * b2 + d1 * d2,
+        e1 * a2 + f1 * c2 + e2,
+        e1 * b2 + f1 * d2 + f2,
+    )
+
+
+def _outer_box(
+    m: Matrix, left: float, bottom: float, right: float, top: float
+) -> tuple[float, float, float, float]:
+    """Bounds of a form-space rectangle in the enclosing space."""
+    a, b, c, d, e, f = m
+    xs = [a * x + c * y + e for x in (left, right) for y in (bottom, top)]
+    ys = [b * x + d * y + f for x in (left, right) for y in (bottom, top)]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def _graphics(page: Any, frame: _Frame, raw: Any) -> tuple[list[BBox], list[BBox]]:
-    """Ruling-line candidates and image boxes from the page's top-level objects."""
+    """Ruling-line candidates and image boxes, including those nested in form XObjects.
+
+    Objects inside a form report bounds in the form's space, so the forms' matrices are
+    composed on the way down.
+    """
     rules: list[BBox] = []
     images: list[BBox] = []
-    n = min(int(raw.FPDFPage_CountObjects(page.raw)), _MAX_OBJECTS)
     lft, btm, rgt, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     refs = (ctypes.byref(lft), ctypes.byref(btm), ctypes.byref(rgt), ctypes.byref(top))
-    for i in range(n):
-        obj = raw.FPDFPage_GetObject(page.raw, i)
+    n = int(raw.FPDFPage_CountObjects(page.raw))
+    todo: list[tuple[Any, Matrix]] = [
+        (raw.FPDFPage_GetObject(page.raw, i), _IDENTITY) for i in range(min(n, _MAX_OBJECTS))
+    ]
+    seen = 0
+    while seen < len(todo) and seen < _MAX_OBJECTS:
+        obj, outer = todo[seen]  # a queue: page order first, then the forms' contents
+        seen += 1
         kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_FORM:
+            matrix = raw.FS_MATRIX()
+            if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+                m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+                inner = _compose(m, outer)
+                count = int(raw.FPDFFormObj_CountObjects(obj))
+                todo.extend((raw.FPDFFormObj_GetObject(obj, j), inner) for j in range(count))
+            continue
+        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
+            continue
+        if not raw.FPDFPageObj_GetBounds(obj, *refs):
+            continue
+        bounds = (lft.value, btm.value, rgt.value, top.value)
+        if outer is not _IDENTITY:
+            bounds = _outer_box(outer, *bounds)
+        box = frame.box(*bounds)
         if kind == raw.FPDF_PAGEOBJ_PATH:
-            if not raw.FPDFPageObj_GetBounds(obj, *refs):
-                continue
-            box = frame.box(lft.value, btm.value, rgt.value, top.value)
             segs = raw.FPDFPath_CountSegments(obj)
             if segs <= 6 or box.width <= _RULE_MAX_THICKNESS or box.height <= _RULE_MAX_THICKNESS:
                 rules.extend(_rules_from_box(box))
             elif segs <= _MAX_PATH_SEGMENTS:
-                rules.extend(_rules_from_segments(obj, frame, raw))
-        elif kind == raw.FPDF_PAGEOBJ_IMAGE and raw.FPDFPageObj_GetBounds(obj, *refs):
-            box = frame.box(lft.value, btm.value, rgt.value, top.value)
-            if box.width > 8 and box.height > 8:
-                images.append(box)
+                rules.extend(_rules_from_segments(obj, frame, raw, outer))
+        elif box.width > 8 and box.height > 8:
+            images.append(box)
     return rules, images
 
 
@@ -253,12 +301,15 @@ def _rules_from_box(box: BBox) -> list[BBox]:
     ]
 
 
-def _rules_from_segments(obj: Any, frame: _Frame, raw: Any) -> list[BBox]:
+def _rules_from_segments(
+    obj: Any, frame: _Frame, raw: Any, outer: Matrix = _IDENTITY
+) -> list[BBox]:
     """Axis-aligned straight segments of a complex path (e.g. a whole grid in one path)."""
     matrix = raw.FS_MATRIX()
     if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
         return []
-    a, b, c, d, e, f = matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f
+    own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
+    a, b, c, d, e, f = _compose(own, outer)
     x, y = ctypes.c_float(), ctypes.c_float()
     out: list[BBox] = []
     prev: tuple[float, float] | None = None
