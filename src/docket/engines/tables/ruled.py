@@ -172,11 +172,25 @@ def grid_cells(
             h.start < x - 3 and h.end > x + 3 for h in under[r]
         )
 
-    def h_sep(r: int, c: int) -> bool:  # boundary below row r in column c
+    slots: dict[tuple[int, int], list[Word]] = {}
+    for r in range(nr):
+        for w in bands[r]:
+            slots.setdefault((r, bisect.bisect_right(xs, w.bbox.cx) - 1), []).append(w)
+
+    def label(r: int, c: int) -> bool:
+        got = slots.get((r, c))
+        return bool(got) and not any(is_numeric(w.text) for w in got or [])
+
+    def h_sep(r: int, c: int, top_label: bool) -> bool:  # boundary below row r in column c
         y = ys[r + 1]
-        if y not in ruled_y or _covered(grid.h, y, xs[c], xs[c + 1]):
+        if y in ruled_y and _covered(grid.h, y, xs[c], xs[c + 1]):
             return True
-        return not any(
+        # no rule here: a text label runs on over the rows below that are empty or continue it
+        # in lower case (a wrapped, row-spanning label); or text crosses the line
+        below = sorted(slots.get((r + 1, c), []), key=lambda w: (w.bbox.cy, w.bbox.left))
+        if top_label and (not below or below[0].text[:1].islower()):
+            return False
+        return y not in ruled_y or not any(
             w.bbox.top < y - 1 and w.bbox.bottom > y + 1 and xs[c] <= w.bbox.cx < xs[c + 1]
             for w in words
         )
@@ -193,8 +207,9 @@ def grid_cells(
                 has_text = has_text or (r, c1) in filled
                 c1 += 1
             r1 = r + 1
+            top_label = label(r, c)
             while r1 < nr and all(
-                not h_sep(r1 - 1, k) and (r1, k) not in owner for k in range(c, c1)
+                not h_sep(r1 - 1, k, top_label) and (r1, k) not in owner for k in range(c, c1)
             ):
                 r1 += 1
             cell = DraftCell(r, c, r1, c1, BBox(xs[c], ys[r], xs[c1], ys[r1]))
