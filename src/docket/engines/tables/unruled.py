@@ -115,7 +115,7 @@ def _is_note(row: TextRow) -> bool:
     if len(row.phrases) == 2 and len(rest) >= 4 and not numbers:
         return True
     return (
-        len(first) <= 3 and not is_numeric(first) and len(rest) >= 5 and numbers <= 0.2 * len(rest)
+        len(first) <= 3 and not is_numeric(first) and len(rest) >= 5 and numbers <= 0.5 * len(rest)
     )
 
 
@@ -270,12 +270,45 @@ def _looks_tabular(
 
 
 def _header_rows(grid: list[list[list[Word]]]) -> int:
+    """Rows above the first mostly-numeric row (a long run of them is not a header)."""
     for i, row in enumerate(grid):
         rest = [c for c in row[1:] if c]
         if rest and sum(is_numeric(" ".join(w.text for w in c)) for c in rest) >= 0.5 * len(rest):
-            return min(i, 3)
+            return i if i <= 8 else 1
     first = [w for c in grid[0] for w in c] if grid else []
     return 1 if first and all(w.bold for w in first) else 0
+
+
+Grid = list[list[list[Word]]]
+
+
+def _merge_wrapped_headers(
+    grid: Grid, spans: list[dict[int, int]], heads: int
+) -> tuple[Grid, list[dict[int, int]], int]:
+    """Header lines set tight under each other are one row of wrapped column titles.
+
+    Lines with a spanning group heading stay rows of their own; a trailing header row that
+    holds only a first-column label is a section label, not a header.
+    """
+    out: Grid = []
+    out_spans: list[dict[int, int]] = []
+    bottom = 0.0
+    for r in range(heads):
+        row, span = grid[r], spans[r]
+        words = [w for c in row for w in c]
+        top = min(w.bbox.top for w in words)
+        height = min(w.bbox.height for w in words)
+        if out and not span and not out_spans[-1] and top - bottom <= 0.6 * height:
+            for k, cell in enumerate(row):
+                out[-1][k].extend(cell)
+        else:
+            out.append([list(c) for c in row])
+            out_spans.append(dict(span))
+        bottom = max(w.bbox.bottom for w in words)
+    n = len(out)
+    while n > 1 and not any(out[n - 1][1:]):
+        n -= 1
+    return out + grid[heads:], out_spans + spans[heads:], n
 
 
 def _framed(box: BBox, rules: list[tuple[float, float, float]], row_h: float) -> bool:
@@ -339,8 +372,14 @@ def detect_unruled(
             span: dict[int, int] = {}
             for p in row.phrases:
                 ks = [_col_of(w.bbox.cx, cols) for w in p.words]
+                # a phrase over several columns is a spanning heading, unless it is one word
+                # per column with wider than word spacing (titles too close to be phrases)
+                one_each = len(set(ks)) == len(ks) and all(
+                    b.bbox.left - a.bbox.right >= 0.45 * a.bbox.height for a, b in pairwise(p.words)
+                )
                 if (
                     len(set(ks)) > 1
+                    and not one_each
                     and not is_numeric(p.text)
                     and any(ch.isalpha() for ch in p.text)
                 ):
@@ -368,6 +407,7 @@ def detect_unruled(
         if not _looks_tabular(grid, len(cols), widths, framed):
             continue
         heads = _header_rows(grid)
+        grid, spans, heads = _merge_wrapped_headers(grid, spans, heads)
         drafts: list[DraftCell] = []
         for r, (cells, span) in enumerate(zip(grid, spans, strict=True)):
             covered: set[int] = set()
