@@ -112,6 +112,8 @@ class RulesExtractor:
         elif spec.kind is Kind.ADDRESS:
             addr = mt.address_fallback(index)
             cands += [addr] if addr else []
+        elif spec.kind is Kind.AMOUNT:
+            mt.repeated_amount_bonus(index, cands)
         return cands
 
     def _array(self, index: DocIndex, spec: FieldSpec, meta: dict[str, FieldResult]) -> list[Any]:

@@ -32,8 +32,27 @@ _STOP = frozenset(
 
 # Generic concept groups; a token in a group is a near-synonym of the group's other tokens.
 _GROUPS: list[set[str]] = [
-    {"total", "amount", "sum", "grand", "payable", "due", "balance", "net", "paid", "pay"},
-    {"date", "dated", "day", "issued", "issue", "time"},
+    {
+        "total",
+        "amount",
+        "sum",
+        "grand",
+        "payable",
+        "due",
+        "balance",
+        "net",
+        "paid",
+        "pay",
+        "totaal",
+        "gesamt",
+        "summe",
+        "betrag",
+        "bedrag",
+        "montant",
+        "importe",
+        "totale",
+    },
+    {"date", "dated", "day", "issued", "issue", "time", "datum", "fecha", "data"},
     {
         "company",
         "vendor",
@@ -53,11 +72,35 @@ _GROUPS: list[set[str]] = [
     },
     {"customer", "client", "buyer", "purchaser", "recipient", "consignee"},
     {"address", "location", "street", "addr", "located"},
-    {"number", "no", "num", "nr", "id", "ref", "reference", "code", "identifier"},
+    {
+        "number",
+        "no",
+        "num",
+        "nr",
+        "id",
+        "ref",
+        "reference",
+        "code",
+        "identifier",
+        "nummer",
+        "numero",
+        "numéro",
+        "n°",
+    },
     {"phone", "tel", "telephone", "mobile", "cell", "contact", "fax"},
     {"email", "mail", "e-mail"},
-    {"tax", "vat", "gst", "sst", "taxes"},
-    {"invoice", "bill", "receipt", "statement"},
+    {"tax", "vat", "gst", "sst", "taxes", "btw", "mwst", "tva", "iva", "ust", "steuer"},
+    {
+        "invoice",
+        "bill",
+        "receipt",
+        "statement",
+        "factuur",
+        "rechnung",
+        "facture",
+        "fattura",
+        "factura",
+    },
     {"price", "rate", "cost", "unit", "fee", "charge"},
     {"quantity", "qty", "count", "units"},
     {"description", "item", "product", "article", "service", "detail", "particulars"},
@@ -77,6 +120,11 @@ for _i, _g in enumerate(_GROUPS):
 
 # Words that say what sort of value a field holds rather than which one.
 _GENERIC = frozenset({"number", "no", "num", "id", "code", "date", "name", "type", "value"})
+
+
+_COMPOUND_TAILS = sorted(
+    (t for t in _GROUP_OF if len(t) >= 4 and t.isalpha()), key=len, reverse=True
+)
 
 
 class Kind(StrEnum):
@@ -112,8 +160,26 @@ def _stem(t: str) -> str:
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-case content tokens: camelCase and snake_case split, stop words dropped."""
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
-    raw = re.findall(r"[A-Za-z]+|\d+", text.replace("_", " ").replace("e-mail", "email"))
-    return tuple(_stem(t.lower()) for t in raw if t.lower() not in _STOP)
+    raw = re.findall(r"[^\W\d_]+|\d+", text.replace("_", " ").replace("e-mail", "email"))
+    out: list[str] = []
+    for t in raw:
+        low = t.lower()
+        if low in _STOP:
+            continue
+        out.extend(_split_compound(low))
+    return tuple(_stem(t) for t in out)
+
+
+def _split_compound(word: str) -> list[str]:
+    """German/Dutch compounds ending in a concept word: ``rechnungsnummer`` → rechnung nummer."""
+    if len(word) < 9 or word in _GROUP_OF:
+        return [word]
+    for tail in _COMPOUND_TAILS:
+        if word.endswith(tail) and len(word) - len(tail) >= 4:
+            head = word[: -len(tail)]
+            head = head[:-1] if head.endswith("s") and head[:-1] in _GROUP_OF else head
+            return [head, tail]
+    return [word]
 
 
 def token_sim(a: str, b: str) -> float:
@@ -269,8 +335,19 @@ def label_score(spec: FieldSpec, label: tuple[str, ...], *, use_desc: bool = Tru
         name_score *= 0.6  # only a synonym of a generic word ("number" ~ "reference")
     desc_score = 0.0
     if spec.desc_tokens and use_desc:
-        cover = [max((token_sim(lt, dt) for dt in spec.desc_tokens), default=0.0) for lt in label]
+        # The first words of a description name the field ("Address of the company"); later
+        # ones are context and count half.
+        weights = [1.0 if i < 2 else 0.5 for i in range(len(spec.desc_tokens))]
+        cover = [
+            max((token_sim(lt, dt) * w for dt, w in zip(spec.desc_tokens, weights, strict=True)))
+            for lt in label
+        ]
         desc_score = 0.8 * sum(cover) / len(label)
-        if len(label) == 1 and label[0] in ("no", "id", "date", "name"):
-            desc_score *= 0.7  # generic one-word labels need the field's own name
+        specific = any(
+            token_sim(lt, dt) == 1.0 or (token_sim(lt, dt) >= 0.8 and dt not in _GENERIC)
+            for lt in label
+            for dt in spec.desc_tokens
+        )
+        if not specific or (len(label) == 1 and label[0] in _GENERIC):
+            desc_score *= 0.6  # generic words alone ("reference" ~ "number") name nothing
     return max(name_score, desc_score)

@@ -23,8 +23,11 @@ def _words(text: str) -> list[str]:
 
 MAX_LABEL_WORDS = 6
 MIN_LABEL_SCORE = 0.5
+_IDENT = frozenset(
+    {"number", "no", "nr", "num", "id", "code", "ref", "reference", "nummer", "numero"}
+)
 _WORDY = {Kind.TEXT, Kind.NAME, Kind.ADDRESS, Kind.PLACE}
-_STRONG = {Kind.DATE, Kind.EMAIL, Kind.IBAN, Kind.PHONE}
+_STRONG = {Kind.DATE, Kind.EMAIL, Kind.IBAN, Kind.PHONE, Kind.CURRENCY_CODE}
 _POS_WEIGHT = {"inline": 1.0, "right": 0.95, "below": 0.88}
 _DOC_TYPE_WORDS = frozenset(
     _words(
@@ -173,6 +176,8 @@ def _colon_at(ln: DLine) -> int:
     for j, w in enumerate(ln.words[:MAX_LABEL_WORDS]):
         if w.text.endswith(":") and (len(w.text) > 1 or j > 0):
             return j + 1
+        if j > 0 and w.text.startswith(":") and len(w.text) > 1:
+            return j  # "NO. :75495-W": the value is glued to the colon
     return 0
 
 
@@ -259,6 +264,15 @@ def labelled(index: DocIndex, spec: FieldSpec) -> list[Candidate]:
         end = _next_label_start(ln, k)
         text = ln.text[:end]
         inline = parse_in(spec, text, start) if start < len(text) else []
+        ident = spec.kind is Kind.TEXT and bool(_IDENT & set(spec.name_tokens))
+        if (
+            inline
+            and spec.kind in _WORDY
+            and not ident
+            and not _colon_at(ln)
+            and not _spaced(ln, k)
+        ):
+            inline = []  # "RESTAURANT SDN BHD" is a name, not label + value
         if inline:
             pick = _pick(spec, inline)
             score = s * _gap_factor(text, start, pick[0]) * _type_factor(spec, pick[2])
@@ -285,12 +299,25 @@ def labelled(index: DocIndex, spec: FieldSpec) -> list[Candidate]:
     return out
 
 
+def _spaced(ln: DLine, k: int) -> bool:
+    """A visible gap (about two characters) between the label's last word and the next."""
+    if k >= len(ln.words):
+        return False
+    a, b = ln.words[k - 1], ln.words[k]
+    char = a.bbox.width / max(len(a.text), 1)
+    return b.bbox.left - a.bbox.right > 1.8 * char
+
+
 def _type_factor(spec: FieldSpec, value: Any) -> float:
     """Plausibility of a value for its kind (money has cents; names are mostly letters)."""
     if spec.kind is Kind.AMOUNT and isinstance(value, str | float) and "." not in str(value):
         return 0.85
     if spec.kind is Kind.AMOUNT and isinstance(value, float) and value.is_integer():
         return 0.9
+    if spec.kind is Kind.TEXT and isinstance(value, str) and _IDENT & set(spec.name_tokens):
+        if any(f.end - f.start >= 0.8 * len(value) for f in vals.find_dates(value)):
+            return 0.4  # a date is not an identifier
+        return 1.0 if re.search(r"\d", value) and len(value.split()) <= 3 else 0.3
     if spec.kind in (Kind.NAME, Kind.PLACE) and isinstance(value, str):
         letters = sum(c.isalpha() for c in value)
         return 1.0 if letters >= 0.5 * len(value.replace(" ", "")) else 0.4
@@ -337,6 +364,25 @@ def _extend_down(
         spans.append((nxt, nxt.words))
         cur = nxt
     return " ".join(parts), spans
+
+
+def repeated_amount_bonus(index: DocIndex, cands: list[Candidate]) -> None:
+    """An amount printed again elsewhere (paid, cash, balance lines) is a key figure."""
+    counts: dict[float, int] = {}
+    for ln in index.lines:
+        for f in {
+            round(m.value.amount, 2)
+            for m in vals.find_amounts(ln.text)
+            if isinstance(m.value, vals.Money) and m.value.has_decimals
+        }:
+            counts[f] = counts.get(f, 0) + 1
+    for c in cands:
+        amount = c.value.get("amount") if isinstance(c.value, dict) else c.value
+        try:
+            key = round(float(str(amount)), 2)
+        except ValueError:
+            continue
+        c.score = min(1.0, c.score + 0.08 * min(counts.get(key, 1) - 1, 3))
 
 
 def _context(spec: FieldSpec, index: DocIndex, ln: DLine) -> float:
@@ -386,6 +432,7 @@ def clean_name(text: str) -> str:
 
 
 def clean_address(text: str) -> str:
+    text = re.sub(r"^\s*\([^()]*\d[^()]*\)\s*", "", text)
     words = text.split()
     while len(words) > 1 and _ID_TOKEN.match(words[0]) and words[0].startswith("("):
         words.pop(0)
@@ -398,7 +445,7 @@ def _is_name_line(ln: DLine) -> bool:
     toks = [t.lower().strip(".:") for t in text.split()]
     if letters < 3 or letters < 0.6 * len(text.replace(" ", "")):
         return False
-    if all(t in _DOC_TYPE_WORDS for t in toks):
+    if all(t in _DOC_TYPE_WORDS for t in toks) or "thank" in toks:
         return False
     return not (vals.find_dates(ln.text) or vals.find_phones(ln.text) or ":" in ln.text)
 
@@ -439,13 +486,12 @@ def address_fallback(index: DocIndex) -> Candidate | None:
     for ln in index.lines[after : after + 7]:
         dated = vals.find_dates(ln.text) or vals.find_phones(ln.text)
         gap = ln.bbox.top - run[-1].bbox.bottom if run else 0.0
-        if _STOP_LINE.search(ln.text) or (
-            run and (dated or ":" in ln.text or gap > 1.5 * ln.height)
-        ):
+        stop = _STOP_LINE.search(ln.text) or dated or ":" in ln.text
+        if run and (stop or gap > 1.5 * ln.height):
             break
         id_only = all(_ID_TOKEN.match(w) for w in ln.text.split())
         leading = _SUFFIX_END.search(clean_name(ln.text)) or not re.search(r"[\d,]", ln.text)
-        if not run and (dated or id_only or leading or ":" in ln.text):
+        if not run and (stop or id_only or leading):
             continue
         run.append(ln)
     text = clean_address(" ".join(r.text for r in run))
