@@ -111,6 +111,7 @@ def table_relations(table: Any) -> Counter[Relation]:
 
 
 def _page_heights(pdf: Path) -> list[float]:
+    """Displayed page heights: the ground truth is drawn on the page as shown (after /Rotate)."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(pdf))
@@ -118,7 +119,9 @@ def _page_heights(pdf: Path) -> list[float]:
         out = []
         for i in range(len(doc)):
             page = doc[i]
-            out.append(float(page.get_mediabox()[3]))
+            left, bottom, right, top = page.get_mediabox()
+            turned = page.get_rotation() in (90, 270)
+            out.append(float(right - left if turned else top - bottom))
             page.close()
         return out
     finally:
