@@ -6,6 +6,7 @@ from docket.domain.document import BlockType, PageContent, Table, Word
 from docket.domain.geometry import BBox
 from docket.engines.tables.engine import RuleTables
 from docket.engines.tables.none import NoTables
+from docket.engines.tables.ruled import grids, split_rules
 from docket.pipeline.render import table_html, table_markdown
 
 CHAR_W = 5.0
@@ -168,3 +169,36 @@ def test_a_single_framed_box_of_text_is_not_a_table() -> None:
 def test_no_tables_engine_finds_nothing() -> None:
     words = phrase("A", 100, 100) + phrase("1", 200, 100)
     assert NoTables().detect(page(words)) == []
+
+
+def test_boxes_around_single_lines_of_prose_are_not_a_table() -> None:
+    """Word processors fill a box behind each line; their ragged right edges are no columns."""
+    prose = (
+        "Launched new communities, specialised sections of the site dedicated to bringing "
+        "together data suppliers and consumers around a topic, and these communities give "
+        "citizens a place to find data on their topics of interest and read blogs from "
+        "contributors across agencies and departments"
+    )
+    text = prose.split(" ")
+    words: list[Word] = []
+    rules: list[BBox] = []
+    y, i = 100.0, 0
+    for n in (7, 5, 8, 4, 6, 7, 4):
+        line = phrase(" ".join(text[i : i + n]), 80, y + 2)
+        i += n
+        words += line
+        right = line[-1].bbox.right + 2
+        rules += [hline(y, 78, right), hline(y + 14, 78, right), vline(78, y, y + 14)]
+        rules.append(vline(right, y, y + 14))
+        y += 14
+    assert RuleTables().detect(page(words, rules)) == []
+    (grid,) = grids(*split_rules(rules))
+    assert len(grid.xs) == 2, "ragged right ends are not column boundaries"
+
+
+def test_separators_ruled_in_the_header_row_only_stay_columns() -> None:
+    ys = [100.0, 120.0, 140.0, 160.0, 180.0, 200.0]
+    rules = [hline(y, 100, 400) for y in ys]
+    rules += [vline(100, 100, 200), vline(400, 100, 200), vline(250, 100, 120)]
+    (grid,) = grids(*split_rules(rules))
+    assert [round(x) for x in grid.xs] == [100, 250, 400]

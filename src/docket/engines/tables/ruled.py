@@ -100,9 +100,27 @@ def grids(h: list[Rule], v: list[Rule]) -> list[Grid]:
             continue
         ys = _cluster([r.pos for r in gh] + [min(r.start for r in gv), max(r.end for r in gv)])
         xs = _cluster([r.pos for r in gv] + [min(r.start for r in gh), max(r.end for r in gh)])
+        xs = _steady_columns(xs, ys, gv)
         if len(xs) >= 2 and len(ys) >= 2 and xs[-1] - xs[0] > 20 and ys[-1] - ys[0] > 8:
             out.append(Grid(xs, ys, gh, gv))
     return out
+
+
+def _steady_columns(xs: list[float], ys: list[float], v: list[Rule]) -> list[float]:
+    """Drop ragged edges: interior boundaries ruled in one row only, when those rows differ.
+
+    Boxes drawn around single lines of text (white line backgrounds in word-processor output)
+    end at a different x on every line; a table's header-only separators all sit in one row.
+    """
+    bands = list(itertools.pairwise(ys))
+    single: dict[float, int] = {}
+    for x in xs[1:-1]:
+        hits = [i for i, (a, b) in enumerate(bands) if _covered(v, x, a, b)]
+        if len(hits) == 1:
+            single[x] = hits[0]
+    if len(set(single.values())) < 2:
+        return xs
+    return [x for x in xs if x not in single]
 
 
 def _cluster(values: list[float], tol: float = _TOL) -> list[float]:
