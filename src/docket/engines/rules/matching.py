@@ -399,7 +399,7 @@ def _context(spec: FieldSpec, index: DocIndex, ln: DLine) -> float:
 def typed_scan(index: DocIndex, spec: FieldSpec, limit: int = 400) -> list[Candidate]:
     """Every value of a typed kind anywhere, scored by surrounding words (no label needed)."""
     out: list[Candidate] = []
-    base = 0.3 if spec.kind in _STRONG else 0.1 if spec.kind is Kind.DURATION else 0.2
+    base = 0.3 if spec.kind in _STRONG else 0.0 if spec.kind is Kind.DURATION else 0.2
     for ln in index.lines[:limit] if spec.kind is not Kind.PLACE else index.lines:
         place = spec.kind is Kind.PLACE
         found = find_places(ln.text) if place else parse_in(spec, ln.text)
