@@ -37,16 +37,10 @@ def render_block(block: Block, table_format: TableFormat) -> str:
 
 
 def table_markdown(table: Table) -> str:
-    """GitHub markdown. Markdown cannot span: a heading cell spanning columns repeats its text
-    over them (so every column keeps its heading); other spanning cells fill their first slot.
-    """
+    """GitHub markdown; spanning cells repeat nothing (markdown cannot span)."""
     grid = table.grid()
     if not grid or table.cols == 0:
         return ""
-    for c in table.cells:
-        if c.is_header and c.col_span > 1 and c.row < table.rows:
-            for k in range(c.col + 1, min(c.col + c.col_span, table.cols)):
-                grid[c.row][k] = c.text
 
     def cell(s: str) -> str:
         return s.replace("|", "\\|").replace("\n", " ").strip()
