@@ -143,3 +143,21 @@ def test_engine_selection() -> None:
 
     with pytest.raises(InvalidConfiguration):
         select_engine("openai-gpt-4-1", ModelRegistry())
+
+
+def test_citation_modes_widen_to_line_and_block(two_pages: ParsedDocument) -> None:
+    schema = obj(invoice_number=N)
+    word = run_extraction(two_pages, schema, RulesExtractor()).outputs[0]
+    line = run_extraction(
+        two_pages, schema, RulesExtractor(), ExtractOptions(citation_mode="line")
+    ).outputs[0]
+    block = run_extraction(
+        two_pages, schema, RulesExtractor(), ExtractOptions(citation_mode="block")
+    ).outputs[0]
+    w = word.metadata["invoice_number"].citations[0]
+    ln = line.metadata["invoice_number"].citations[0]
+    bl = block.metadata["invoice_number"].citations[0]
+    assert w.reference_text == "A-100"
+    assert ln.reference_text == "Invoice No: A-100"
+    assert ln.polygon[0].x < w.polygon[0].x and ln.page == 1
+    assert "A-100" in bl.reference_text and bl.polygon[2].y >= ln.polygon[2].y

@@ -8,7 +8,7 @@ An extraction turns a parsed document and a JSON Schema into one or more *target
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +29,8 @@ class ExtractOptions(BaseModel):
     page_ranges: list[tuple[int, int]] | None = None  # 1-based inclusive
     instructions: str | None = None  # system prompt / extraction rules
     citations: bool = True
+    # How much text a citation spans: the exact words used, their whole line(s), or the block.
+    citation_mode: Literal["word", "line", "block"] = "word"
     confidence: bool = True
     reasoning: bool = False
     # Long documents are cut into chunks of whole pages of at most this many characters for

@@ -14,7 +14,7 @@ import re
 import time
 from typing import Any
 
-from docket.domain.citations import Alignment
+from docket.domain.citations import Alignment, Citation, Point
 from docket.domain.document import Chunk, ParsedDocument
 from docket.domain.extraction import (
     EngineOutput,
@@ -26,6 +26,7 @@ from docket.domain.extraction import (
     TargetOutput,
     Usage,
 )
+from docket.domain.geometry import BBox
 from docket.engines.llm.openai_compatible import (
     LlmExtractor,
     ModelRegistry,
@@ -70,6 +71,8 @@ def run_extraction(
             outputs.append(TargetOutput(value=out.value, metadata=out.metadata, page=page.number))
     else:
         outputs = _table_rows(doc, norm, engine, options, usage)
+    if options.citation_mode != "word":
+        widen_citations(doc, outputs, options.citation_mode)
     for o in outputs:
         _apply_switches(o, options)
     return ExtractionResult(
@@ -272,6 +275,37 @@ def _table_rows(
             )
         )
     return targets
+
+
+def widen_citations(doc: ParsedDocument, outputs: list[TargetOutput], mode: str) -> None:
+    """Replace word-level citations by the lines (or blocks) that hold those words."""
+    index = build_index(doc)
+    blocks = {b.id: b for b in doc.blocks}
+    for out in outputs:
+        for fr in out.metadata.values():
+            wide: list[Citation] = []
+            for c in fr.citations:
+                box = BBox(c.polygon[0].x, c.polygon[0].y, c.polygon[2].x, c.polygon[2].y)
+                if mode == "block" and c.block_id in blocks:
+                    b = blocks[c.block_id]
+                    hits = [(b.bbox, b.text)]
+                else:
+                    hits = [
+                        (ln.bbox, ln.text)
+                        for ln in index.on_page(c.page)
+                        if ln.bbox.intersection_area(box) > 0.5 * max(box.area, 1e-6)
+                    ]
+                for bbox, text in hits or [(box, c.reference_text)]:
+                    r = bbox.rounded(2)
+                    item = c.model_copy(
+                        update={
+                            "reference_text": text,
+                            "polygon": [Point(x=x, y=y) for x, y in r.polygon()],
+                        }
+                    )
+                    if item not in wide:
+                        wide.append(item)
+            fr.citations = wide
 
 
 def _apply_switches(out: TargetOutput, options: ExtractOptions) -> None:
