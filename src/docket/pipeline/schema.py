@@ -145,9 +145,29 @@ def normalise_schema(schema: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+_NULLABLE = {
+    "string": {"type": ["string", "null"]},
+    "number": {"type": ["number", "null"]},
+    "boolean": {"type": ["boolean", "null"]},
+}
+# The shapes Extend gives its object extensions when the request leaves them out.
+EXTENSION_PROPERTIES: dict[str, dict[str, dict[str, Any]]] = {
+    "currency": {"amount": _NULLABLE["number"], "iso_4217_currency_code": _NULLABLE["string"]},
+    "signature": {
+        "printed_name": _NULLABLE["string"],
+        "signature_date": {**_NULLABLE["string"], "extend:type": "date"},
+        "is_signed": _NULLABLE["boolean"],
+        "title_or_role": _NULLABLE["string"],
+    },
+}
+
+
 def _normalise(node: dict[str, Any]) -> None:
     kind = base_type(node)
     if kind == "object":
+        ext = EXTENSION_PROPERTIES.get(str(node.get("extend:type")))
+        if ext and not node.get("properties"):
+            node["properties"] = copy.deepcopy(ext)
         props = node.setdefault("properties", {})
         node["required"] = list(props)
         node["additionalProperties"] = False

@@ -150,3 +150,11 @@ def test_one_page_extraction_is_fast(azure: ParsedDocument) -> None:
         engine.extract(azure, schema)
         best = min(best, time.perf_counter() - start)
     assert best <= 0.05
+
+
+def test_currency_extension_fills_amount_and_code() -> None:
+    doc = make_document([[("Amount due: EUR 1.234,50", 50, 50), ("Ref: 77", 50, 70)]])
+    schema = _schema(amount_due={"type": "object", "extend:type": "currency"})
+    out = RulesExtractor().extract(doc, schema)
+    assert out.value["amount_due"] == {"amount": 1234.5, "iso_4217_currency_code": "EUR"}
+    assert out.metadata["amount_due.amount"].citations[0].reference_text == "EUR 1.234,50"

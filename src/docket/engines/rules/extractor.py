@@ -106,6 +106,8 @@ class RulesExtractor:
             return None
         cand, conf = best
         meta[spec.path] = _meta(index, cand, conf)
+        if isinstance(cand.value, dict):  # a currency object: its amount is the cited part
+            meta[f"{spec.path}.amount"] = meta[spec.path]
         return cand.value
 
     def _candidates(self, index: DocIndex, spec: FieldSpec) -> list[mt.Candidate]:
