@@ -1,4 +1,7 @@
-"""Settings from ``DOCKET_`` environment variables; built once at the edge and passed down."""
+"""Settings from ``DOCKET_`` environment variables; built once at the edge and passed down.
+
+Nested sections use ``__``: ``DOCKET_LIMITS__MAX_PAGES=500``, ``DOCKET_SERVER__PORT=9000``.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +14,41 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class LimitSettings(BaseModel):
     max_file_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
+    max_json_bytes: int = 1024 * 1024  # request bodies other than uploads
+    max_metadata_bytes: int = 10 * 1024  # run ``metadata`` (Extend documents ~10 KB)
+    max_batch_inputs: int = 1000
+
+
+class ServerSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    sync_timeout_s: float = 300.0  # POST /parse waits this long, then answers TIMEOUT + runId
+    signed_url_ttl_s: int = 900  # presignedUrl / outputUrl lifetime
+    public_url: str | None = None  # base for signed URLs; default: the request's own base URL
+
+
+class WorkerSettings(BaseModel):
+    processes: int = Field(default=2, ge=1)  # CPU-bound parse work runs in this many processes
+    max_attempts: int = Field(default=2, ge=1)  # runs interrupted by a crash are retried this often
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCKET_", env_nested_delimiter="__")
 
     home: Path = Field(default=Path(".docket"), description="Where all state lives.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite at HOME/docket.db."
+    )
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    worker: WorkerSettings = Field(default_factory=WorkerSettings)
+
+    @property
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.home / 'docket.db').resolve()}"
+
+    @property
+    def blob_root(self) -> Path:
+        return self.home / "blobs"
