@@ -45,7 +45,7 @@ class ParseOptions(BaseModel):
     password: str | None = None
     figures: bool = True
     ocr: bool = True  # OCR pages with no usable text layer (scans) and images
-    ocr_engine: Literal["tesseract", "rapidocr"] | None = None  # None: the default engine
+    ocr_engine: Literal["auto", "tesseract", "rapidocr"] | None = None  # None: the default
 
     @model_validator(mode="after")
     def _spatial_only_pages(self) -> ParseOptions:

@@ -101,3 +101,30 @@ def test_csv_tsv_and_plain_text() -> None:
         ("Another paragraph.", 1),
         ("Third page.", 2),
     ]
+
+
+def test_legacy_xls_golden() -> None:
+    import datetime as dt
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    sheet = book.add_sheet("Orders")
+    sheet.write(0, 0, "Order")
+    sheet.write(0, 1, "Date")
+    sheet.write(0, 2, "Paid")
+    sheet.write(1, 0, 1001)
+    sheet.write(1, 1, dt.date(2024, 5, 17), xlwt.easyxf(num_format_str="YYYY-MM-DD"))
+    sheet.write(1, 2, True)
+    sheet.write_merge(2, 2, 0, 2, "All orders shipped")
+    out = io.BytesIO()
+    book.save(out)
+    doc = parse_document(out.getvalue())
+    assert doc.mime_type == "application/vnd.ms-excel"
+    assert doc.markdown.startswith(
+        "## Orders\n\n| Order | Date | Paid |\n|---|---|---|\n| 1001 | 2024-05-17 | TRUE |"
+    )
+    table = next(b.table for b in doc.blocks if b.table is not None)
+    merged = next(c for c in table.cells if c.text == "All orders shipped")
+    assert (merged.row, merged.col_span) == (2, 3)

@@ -23,6 +23,7 @@ _SKEW_MIN = 0.3  # degrees; smaller skew does not hurt recognition
 _SKEW_MAX = 8.0
 UPSCALE_BELOW = 2200  # px on the long side
 MAX_UPSCALE = 1.5
+DOWNSCALE_ABOVE = 3600  # px on the long side: a Letter page at ~330 dpi
 
 
 def estimate_skew(gray: Image) -> float:
@@ -56,15 +57,19 @@ def estimate_skew(gray: Image) -> float:
     return best
 
 
-def _upscaled(gray: Image) -> Image:
-    """Small images (phone crops, screenshots) enlarged up to 1.5×: LSTM OCR reads small text
-    markedly better at ~30 px line height, and boxes are scaled back with the page frame."""
+def _rescaled(gray: Image) -> Image:
+    """Small images (phone crops, screenshots) enlarged up to 1.5×, since LSTM OCR reads small
+    text markedly better near 30 px line height; huge ones (600 dpi photos) reduced, since
+    their text is far larger than needed and time grows with pixels. Boxes are scaled back
+    with the page frame, so this never shows in the output."""
     side = max(gray.size)
-    if side >= UPSCALE_BELOW or side == 0:
+    if UPSCALE_BELOW <= side <= DOWNSCALE_ABOVE or side == 0:
         return gray
     from PIL import Image as PilImage
 
-    factor = min(MAX_UPSCALE, UPSCALE_BELOW / side)
+    factor = min(MAX_UPSCALE, UPSCALE_BELOW / side) if side < UPSCALE_BELOW else (
+        DOWNSCALE_ABOVE / side
+    )  # fmt: skip
     size = (round(gray.width * factor), round(gray.height * factor))
     return gray.resize(size, PilImage.Resampling.LANCZOS)
 
@@ -97,6 +102,28 @@ def _inverse(
     )
 
 
+def _read(
+    engine: OcrEngine, gray: Image, turn: int, deskew: bool, dpi: float
+) -> tuple[list[Word], float, Image]:
+    """Recognise ``gray`` turned ``turn``° (CCW) and deskewed: words, total angle, image."""
+    upright = gray.rotate(turn, expand=True) if turn else gray
+    angle = float(turn)
+    skew = estimate_skew(upright) if deskew else 0.0
+    if skew:
+        from PIL import Image as PilImage
+
+        upright = upright.rotate(
+            skew, resample=PilImage.Resampling.BILINEAR, expand=True, fillcolor=255
+        )
+        angle += skew
+    return engine.recognize(upright, dpi), angle, upright
+
+
+def _score(words: list[Word]) -> float:
+    """Confidence mass of plausible words: a misread orientation yields few, unsure ones."""
+    return sum(w.confidence or 0.0 for w in words if sum(ch.isalnum() for ch in w.text) >= 2)
+
+
 def ocr_page(
     engine: OcrEngine,
     image: Image,
@@ -107,22 +134,21 @@ def ocr_page(
     dpi: float,
     deskew: bool = True,
 ) -> PageContent:
-    """OCR ``image`` (the whole page) into words in a ``width`` × ``height`` points frame."""
-    gray = _upscaled(image.convert("L") if image.mode != "L" else image)
-    angle = 0.0
-    rotation, conf = engine.orientation(gray)
-    if rotation and conf >= _OSD_MIN_CONF:
-        angle = float(rotation)
-    upright = gray.rotate(angle, expand=True) if angle else gray
-    skew = estimate_skew(upright) if deskew else 0.0
-    if skew:
-        from PIL import Image as PilImage
+    """OCR ``image`` (the whole page) into words in a ``width`` × ``height`` points frame.
 
-        upright = upright.rotate(
-            skew, resample=PilImage.Resampling.BILINEAR, expand=True, fillcolor=255
-        )
-        angle += skew
-    raw = engine.recognize(upright, dpi)
+    When orientation detection proposes 180°, the page is read both as-is and turned and the
+    reading with more confident words wins: OSD misfires that way on sparse pages such as
+    receipts, and a wrong turn loses the whole page.
+    """
+    gray = _rescaled(image.convert("L") if image.mode != "L" else image)
+    rotation, conf = engine.orientation(gray)
+    turn = rotation if rotation and conf >= _OSD_MIN_CONF else 0
+    raw, angle, upright = _read(engine, gray, turn, deskew, dpi)
+    if turn == 180:  # sideways text is unmistakable; upside-down is where OSD misfires
+        alt = _read(engine, gray, 0, deskew, dpi)
+        if _score(alt[0]) > _score(raw):
+            raw, angle, upright = alt
+            turn = 0
     sx, sy = width / gray.width, height / gray.height
     words: list[Word] = []
     for w in raw:
@@ -142,7 +168,7 @@ def ocr_page(
         width=width,
         height=height,
         words=words,
-        rotation=round(angle) % 360 if rotation and conf >= _OSD_MIN_CONF else 0,
+        rotation=turn,
         dpi=dpi,
         ocr=True,
     )

@@ -10,15 +10,16 @@ from docket.errors import InvalidConfigOptions
 if TYPE_CHECKING:
     from docket.engines.base import OcrEngine
 
-DEFAULT_ENGINE = "tesseract"
-ENGINES = ("tesseract", "rapidocr")
+DEFAULT_ENGINE = "auto"
+ENGINES = ("auto", "tesseract", "rapidocr")
 
 _cache: dict[str, OcrEngine] = {}
-_lock = threading.Lock()
+_lock = threading.RLock()  # building `auto` builds its parts
 
 
 def get_ocr_engine(name: str | None = None) -> OcrEngine:
-    """The named engine (default: Tesseract, the best measured speed/quality trade-off)."""
+    """The named engine; ``auto`` (default) is Tesseract, escalating its poorly read pages
+    to RapidOCR when that extra is installed (the best measured speed/quality trade-off)."""
     key = (name or DEFAULT_ENGINE).lower()
     if key not in ENGINES:
         raise InvalidConfigOptions(f"unknown OCR engine {name!r}; choose one of {list(ENGINES)}")
@@ -31,6 +32,16 @@ def get_ocr_engine(name: str | None = None) -> OcrEngine:
 
 
 def _build(key: str) -> OcrEngine:
+    if key == "auto":
+        from docket.engines.ocr.cascade import CascadeOcr
+        from docket.errors import DocketError
+
+        primary = get_ocr_engine("tesseract")
+        try:
+            fallback = get_ocr_engine("rapidocr")
+        except DocketError:
+            return primary
+        return CascadeOcr(primary, fallback)
     if key == "rapidocr":
         from docket.engines.ocr.rapid import RapidOcr
 
