@@ -99,10 +99,46 @@ def build_index(doc: ParsedDocument) -> DocIndex:
             words = [w for w in ln.words if w.text.strip()]
             if words:
                 lines.append(DLine(block.page, words, ln.bbox, block.id, block.type, 0))
+    lines = join_row_fragments(lines)
     for i, dl in enumerate(lines):
         dl.order = i
     pages = {p.number: PageGeom(p.width, p.height) for p in doc.pages}
     return DocIndex(lines, tables, pages)
+
+
+ROW_GAP = 1.2  # fragments closer than this many line heights are one line
+
+
+def join_row_fragments(lines: list[DLine]) -> list[DLine]:
+    """Re-join pieces of one printed line that layout split apart (``SLF | CASH & CARRY``).
+
+    Two fragments join when they share a row (vertical overlap ≥ 60 %) and the horizontal gap
+    is under ``ROW_GAP`` line heights; wider gaps are label/value columns and stay apart.
+    """
+    out: list[DLine] = []
+    for ln in lines:
+        for i, prev in enumerate(out):
+            if prev.page != ln.page:
+                continue
+            h = min(prev.height, ln.height)
+            overlap = min(prev.bbox.bottom, ln.bbox.bottom) - max(prev.bbox.top, ln.bbox.top)
+            if overlap < 0.6 * h:
+                continue
+            left, right = (prev, ln) if prev.bbox.left <= ln.bbox.left else (ln, prev)
+            gap = right.bbox.left - left.bbox.right
+            if -0.2 * h <= gap <= ROW_GAP * h:
+                out[i] = DLine(
+                    ln.page,
+                    left.words + right.words,
+                    left.bbox.union(right.bbox),
+                    left.block_id,
+                    left.block_type,
+                    0,
+                )
+                break
+        else:
+            out.append(ln)
+    return out
 
 
 def cite_words(
