@@ -235,7 +235,7 @@ def _right_of(index: DocIndex, label: DLine) -> DLine | None:
         ):
             continue
         d = ln.bbox.left - label.bbox.right
-        if d < dist and d < 0.5 * page_w:
+        if d < dist and d < 0.75 * page_w:
             best, dist = ln, d
     return best
 
