@@ -32,7 +32,7 @@ class RuleTables:
         taken: list[BBox] = []
         boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
         heights = sorted(w.bbox.height for w in page.words)
-        tall = 1.6 * heights[len(heights) // 2]
+        tall = 1.6 * heights[len(heights) // 2] or float("inf")
         # rotated or display-size words never take part in table rows
         base = [w for w in page.words if w.bbox.height <= tall]
         rows: list[TextRow] | None = None
