@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from docket.errors import ErrorCode
 from docket.pipeline.schema import (
@@ -114,3 +116,39 @@ def test_value_paths() -> None:
     assert "tags[1]" in paths
     assert "items[0]" in paths and "items[0].qty" in paths
     assert "items" not in paths and "vendor" not in paths
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+def _conforms(node: dict[str, Any], value: Any) -> bool:
+    kind = [
+        t
+        for t in (node["type"] if isinstance(node["type"], list) else [node["type"]])
+        if t != "null"
+    ][0]
+    if kind == "object":
+        props = node.get("properties", {})
+        return (
+            isinstance(value, dict)
+            and set(value) == set(props)
+            and all(_conforms(props[k], value[k]) for k in props)
+        )
+    if kind == "array":
+        return isinstance(value, list) and all(_conforms(node["items"], v) for v in value)
+    if value is None:
+        return True
+    py = {"string": str, "boolean": bool, "integer": int, "number": (int, float)}[kind]
+    return isinstance(value, py) and (kind != "number" or not isinstance(value, bool))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(list(GOOD["properties"]) + ["x"]), json_values))
+def test_any_answer_is_completed_to_the_schema(raw: dict[str, Any]) -> None:
+    assert _conforms(GOOD, complete_value(GOOD, raw))

@@ -158,3 +158,11 @@ def test_currency_extension_fills_amount_and_code() -> None:
     out = RulesExtractor().extract(doc, schema)
     assert out.value["amount_due"] == {"amount": 1234.5, "iso_4217_currency_code": "EUR"}
     assert out.metadata["amount_due.amount"].citations[0].reference_text == "EUR 1.234,50"
+
+
+def test_empty_document_gives_nulls() -> None:
+    doc = make_document([[]])
+    schema = _schema(total=_s("number"), items={"type": "array", "items": {"type": "string"}})
+    out = RulesExtractor().extract(doc, schema)
+    assert out.value == {"total": None, "items": []}
+    assert out.metadata == {}

@@ -122,6 +122,7 @@ for _i, _g in enumerate(_GROUPS):
 _GENERIC = frozenset({"number", "no", "num", "id", "code", "date", "name", "type", "value"})
 
 
+FOREIGN_WEIGHT = 2.0
 _COMPOUND_TAILS = sorted(
     (t for t in _GROUP_OF if len(t) >= 4 and t.isalpha()), key=len, reverse=True
 )
@@ -327,7 +328,16 @@ def label_score(spec: FieldSpec, label: tuple[str, ...], *, use_desc: bool = Tru
     names = spec.name_tokens
     best_l = [max((token_sim(lt, nt) for nt in names), default=0.0) for lt in label]
     best_n = [max((token_sim(nt, lt) for lt in label), default=0.0) for nt in names]
-    name_score = (sum(best_l) + sum(best_n)) / (len(label) + len(names)) if names else 0.0
+    # An unmatched label word that names another concept ("TOTAL *GST*", "TOTAL *QTY*") turns
+    # the label into another field's; it weighs more than a neutral word ("TOTAL *SALES*").
+    own = {g for t in names for g in _GROUP_OF.get(t, ())}
+    extra = sum(
+        FOREIGN_WEIGHT - 1.0
+        for lt, b in zip(label, best_l, strict=True)
+        if b == 0.0 and _GROUP_OF.get(lt) and not (_GROUP_OF[lt] & own)
+    )
+    denom = len(label) + len(names) + extra
+    name_score = (sum(best_l) + sum(best_n)) / denom if names else 0.0
     exact_or_specific = any(
         b >= 0.8 and (b == 1.0 or nt not in _GENERIC) for b, nt in zip(best_n, names, strict=True)
     )
