@@ -128,11 +128,11 @@ json_values = st.recursive(
 
 
 def _conforms(node: dict[str, Any], value: Any) -> bool:
-    kind = [
+    kind = next(
         t
         for t in (node["type"] if isinstance(node["type"], list) else [node["type"]])
         if t != "null"
-    ][0]
+    )
     if kind == "object":
         props = node.get("properties", {})
         return (
@@ -149,6 +149,6 @@ def _conforms(node: dict[str, Any], value: Any) -> bool:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.dictionaries(st.sampled_from(list(GOOD["properties"]) + ["x"]), json_values))
+@given(st.dictionaries(st.sampled_from([*list(GOOD["properties"]), "x"]), json_values))
 def test_any_answer_is_completed_to_the_schema(raw: dict[str, Any]) -> None:
     assert _conforms(GOOD, complete_value(GOOD, raw))
