@@ -123,7 +123,7 @@ def _ruled_block(
     words = [w for w in near if _inside(w.bbox, box)]
     if len(words) < 2:
         return None
-    cells, ys = grid_cells(grid, words, page_h)
+    cells, _ = grid_cells(grid, words, page_h)
     filled = [c for c in cells if c.words]
     used_rows = {c.row for c in filled}
     used_cols = {c.col for c in filled}
@@ -138,7 +138,7 @@ def _ruled_block(
         per_row[c.row] = per_row.get(c.row, 0) + 1
     if sum(n >= 2 for n in per_row.values()) < 2:  # a table has rows of several cells
         return None
-    heads = _ruled_header_rows(cells, ys, set(grid.ys))
+    heads = _ruled_header_rows(cells)
     return _block(page, box, cells, heads, ruled=True)
 
 
@@ -152,8 +152,8 @@ def _running_text(grid: Grid, words: list[Word]) -> bool:
     return len(words) / max(len(slots), 1) > 8 and numeric < 0.2 * len(words)
 
 
-def _ruled_header_rows(cells: list[DraftCell], ys: list[float], ruled: set[float]) -> int:
-    """Rows above the first mostly-numeric row; else a bold first row; else row 0."""
+def _ruled_header_rows(cells: list[DraftCell]) -> int:
+    """Rows above the first mostly-numeric row; else the leading all-bold rows; else row 0."""
     by_row: dict[int, list[DraftCell]] = {}
     for c in cells:
         if c.words:
@@ -164,9 +164,12 @@ def _ruled_header_rows(cells: list[DraftCell], ys: list[float], ruled: set[float
         texts = [" ".join(w.text for w in c.words) for c in rest]
         if texts and sum(is_numeric(t) for t in texts) >= 0.5 * len(texts):
             return r if n else 1
-    first = order[0]
-    words: list[Word] = [w for c in by_row[first] for w in c.words]
-    return first + 1 if words else 1
+    heads = 0
+    for r in order[:3]:
+        if not all(w.bold for c in by_row[r] for w in c.words):
+            break
+        heads = r + 1
+    return max(heads, 1)
 
 
 def _block(

@@ -1,10 +1,11 @@
 """Ruled tables: grids built from the page's ruling lines.
 
-Horizontal and vertical rules that touch form connected components; a component with at least
-two of each is a grid candidate. Column boundaries are the vertical rules' x positions (plus the
-horizontal rules' ends when the sides are open), row boundaries the horizontal rules' y
-positions. A missing separator between two grid slots merges them into a spanning cell. Rows
-that hold several aligned text lines without rules between them are split into one row per line.
+Horizontal and vertical rules that touch form connected components; a component with two or
+more of each (or three horizontal rules and one divider) is a grid candidate. Column boundaries
+are the vertical rules' x positions (plus the horizontal rules' ends when the sides are open),
+row boundaries the horizontal rules' y positions. A missing separator between two grid slots
+merges them into a spanning cell only where text or a heading's underline crosses it. Rows that
+hold several aligned text lines without rules between them are split into one row per line.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def split_rules(rules: list[BBox]) -> tuple[list[Rule], list[Rule]]:
 
 
 def _merge(rules: list[Rule]) -> list[Rule]:
-    rules.sort(key=lambda r: (round(r.pos), r.start))
+    """Collinear rules that overlap or touch become one."""
     out: list[Rule] = []
     for r in sorted(rules, key=lambda r: (r.pos, r.start)):
         for o in reversed(out[-8:]):
@@ -68,7 +69,7 @@ def _merge(rules: list[Rule]) -> list[Rule]:
 
 
 def grids(h: list[Rule], v: list[Rule]) -> list[Grid]:
-    """Connected groups of touching rules with at least two rules each way."""
+    """Connected groups of touching rules: two or more each way, or three rows and one divider."""
     parent = list(range(len(h) + len(v)))
 
     def find(i: int) -> int:
