@@ -521,6 +521,10 @@ def _name_run(pairs: list[tuple[DLine, Word]], i: int, limit: int = 8) -> int:
 
 
 def _span(pairs: list[tuple[DLine, Word]], i: int, j: int, score: float) -> Candidate | None:
+    while i < j and (
+        pairs[i][1].text[:1].isdigit() or pairs[i][1].text.lower().strip(".,") in vals.MONTHS
+    ):
+        i += 1  # a date or number run in front of the name
     text = " ".join(w.text for _, w in pairs[i:j]).strip(' ,;:("“”')
     if len(re.sub(r"[^A-Za-z]", "", text)) < 3:
         return None
@@ -544,13 +548,16 @@ def organisations(index: DocIndex, limit: int = 40) -> list[Candidate]:
             continue
         i = k + 1
         for _ in range(2):
+            defined = False
             while i < len(words) and words[i].lower() in ("the", "and", "by", "among"):
+                defined = defined or words[i].lower() == "the"
                 i += 1
             j = _name_run(pairs, i)
             cand = _span(pairs, i, j, 0.6) if j > i else None
             if cand is None:
                 break
-            out.append(cand)
+            if not (defined and j - i == 1):  # "the Company" is a defined term, not a name
+                out.append(cand)
             # skip to the next " and " that introduces the other party
             nxt = next((m for m in range(j, min(j + 40, len(words))) if words[m] == "and"), None)
             if nxt is None:

@@ -37,6 +37,7 @@ _MONTHS = {
     )
     for m in names
 }
+MONTHS = frozenset(_MONTHS)
 _MON = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 _DATE_PATTERNS = [
