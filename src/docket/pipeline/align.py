@@ -88,14 +88,19 @@ def _seq_match(words: list[str], target: list[str]) -> int:
 
 
 def _match_words(index: DocIndex, target: list[str], key: Any) -> _Hit | None:
+    """First run of words equal to ``target`` (under ``key``) within ≤ MAX_WINDOW lines."""
     if not target:
         return None
-    for n in range(1, MAX_WINDOW + 1):
-        for win in (w for w in _windows(index) if len(w) == n):
-            flat = [(ln, w) for ln in win for w in ln.words]
-            i = _seq_match([key(w.text) for _, w in flat], target)
-            if i >= 0:
-                return _group(flat[i : i + len(target)])
+    flat = [(ln, w) for ln in index.lines for w in ln.words]
+    keys = [key(w.text) for _, w in flat]
+    n = len(target)
+    for i in range(len(flat) - n + 1):
+        if keys[i] != target[0] or keys[i : i + n] != target:
+            continue
+        run = flat[i : i + n]
+        first, last = run[0][0], run[-1][0]
+        if first.page == last.page and last.order - first.order < MAX_WINDOW:
+            return _group(run)
     return None
 
 
