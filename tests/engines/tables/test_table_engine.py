@@ -200,3 +200,21 @@ def test_separators_ruled_in_the_header_row_only_stay_columns() -> None:
     rules += [vline(100, 100, 200), vline(400, 100, 200), vline(250, 100, 120)]
     (grid,) = grids(*split_rules(rules))
     assert [round(x) for x in grid.xs] == [100, 250, 400]
+
+
+def test_text_only_table_needs_rules_above_and_below() -> None:
+    rows = [
+        ("Variable", "Assumption"),
+        ("Population", "Consistent with census estimates"),
+        ("Young adults", "Average annual growth rate"),
+        ("Inflation", "Ranges between the two bounds"),
+        ("Income", "Changes with the national average"),
+    ]
+    words: list[Word] = []
+    for r, (label, text) in enumerate(rows):
+        words += phrase(label, 72, 100 + 14 * r) + phrase(text, 540 - 5 * len(text), 100 + 14 * r)
+    assert RuleTables().detect(page(words)) == [], "aligned text alone is not enough"
+    rules = [hline(96, 70, 542), hline(112, 70, 542), hline(168, 70, 542)]
+    table = only_table(page(words, rules))
+    assert (table.rows, table.cols) == (5, 2)
+    assert table.grid()[2] == ["Young adults", "Average annual growth rate"]

@@ -106,17 +106,17 @@ def _same_table(a: list[TextRow], b: list[TextRow]) -> bool:
 
 
 def _is_note(row: TextRow) -> bool:
-    """A marker or short label followed by a sentence: a footnote, not a table row."""
+    """A marker (``*``, ``a``, ``Source:``) followed by a sentence, or a label and a long
+    sentence: a footnote under the table, not one of its rows."""
     if len(row.phrases) < 2:
         return True
     first = row.phrases[0].text
     rest = [w for p in row.phrases[1:] for w in p.words]
     numbers = sum(is_numeric(w.text) for w in rest)
-    if len(row.phrases) == 2 and len(rest) >= 4 and not numbers:
+    marker = (len(first) <= 3 and not is_numeric(first)) or first.endswith(":")
+    if marker and len(rest) >= 4 and numbers <= 0.5 * len(rest):
         return True
-    return (
-        len(first) <= 3 and not is_numeric(first) and len(rest) >= 5 and numbers <= 0.5 * len(rest)
-    )
+    return len(row.phrases) == 2 and len(rest) >= 8 and not numbers
 
 
 def _trim(run: list[TextRow]) -> list[TextRow]:
