@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from docket.engines.base import OcrEngine
 
 TARGET_DPI = 300.0
-MIN_DPI = 100.0
 MAX_PAGE_PIXELS = 12_000_000  # a Letter page at 300 dpi is 8.4 Mpx
 _FEW_CHARS = 25
 _IMAGE_COVER = 0.3
@@ -31,10 +30,13 @@ _GARBAGE_RATIO = 0.3
 
 
 def render_dpi(width: float, height: float) -> float:
-    """300 dpi, lowered for large pages so the bitmap stays within MAX_PAGE_PIXELS."""
+    """300 dpi, lowered for large pages so the bitmap stays within MAX_PAGE_PIXELS.
+
+    Memory wins over legibility: a poster's text is large, so a lower dpi still reads.
+    """
     area_in2 = max(width * height, 1.0) / (72.0 * 72.0)
     fit = math.sqrt(MAX_PAGE_PIXELS / area_in2)
-    return max(MIN_DPI, min(TARGET_DPI, fit))
+    return min(TARGET_DPI, fit)
 
 
 def _bad_char(ch: str) -> bool:
@@ -52,6 +54,15 @@ def needs_ocr(page: PageContent) -> bool:
     covered = sum(b.area for b in page.images) / area
     if chars < _FEW_CHARS and covered >= _IMAGE_COVER:
         return True
+    return garbage_text(page)
+
+
+def garbage_text(page: PageContent) -> bool:
+    """Broken font encodings: mostly replacement / private-use / control or non-alphanumerics."""
+    text = "".join(w.text for w in page.words)
+    chars = len(text.strip())
+    if chars == 0:
+        return False
     bad = sum(1 for ch in text if _bad_char(ch))
     letters = sum(1 for ch in text if ch.isalnum())
     return bad / chars > _GARBAGE_RATIO or letters / chars < 0.3
@@ -77,6 +88,16 @@ class PdfRasterizer:
             engine, image, number=page.number, width=page.width, height=page.height, dpi=dpi
         )
         out.rules = page.rules
+        if page.words and not garbage_text(page):
+            # A sparse but sound text layer (a title over a scanned body) is exact: keep it and
+            # add only the OCR words that fall outside its words.
+            boxes = [w.bbox for w in page.words]
+            extra = [
+                w
+                for w in out.words
+                if not any(b.contains_point(w.bbox.cx, w.bbox.cy, 1.0) for b in boxes)
+            ]
+            out.words = [*page.words, *extra]
         return out
 
 
