@@ -166,3 +166,20 @@ def test_empty_document_gives_nulls() -> None:
     out = RulesExtractor().extract(doc, schema)
     assert out.value == {"total": None, "items": []}
     assert out.metadata == {}
+
+
+def test_line_items_from_aligned_columns_without_a_table(azure: ParsedDocument) -> None:
+    item = {
+        "type": "object",
+        "properties": {
+            "description": _s(),
+            "quantity": _s("number"),
+            "unit_price": _s("number"),
+            "amount": _s("number"),
+        },
+    }
+    out = RulesExtractor().extract(azure, _schema(lines={"type": "array", "items": item}))
+    got = [(i["quantity"], i["unit_price"], i["amount"]) for i in out.value["lines"]]
+    assert got == [(1.0, 42.0, 42.0), (1.0, 70.0, 70.0), (1.0, 1.0, 0.9), (15.0, 10.0, 150.0)]
+    assert out.value["lines"][3]["description"] == "[LUX_TRF] Luxury Truffles"
+    assert out.metadata["lines[1].unit_price"].citations[0].reference_text == "70.00"

@@ -16,10 +16,17 @@ from docket.domain.citations import Alignment
 from docket.domain.document import Block, ParsedDocument
 from docket.domain.extraction import EngineOutput, FieldResult
 from docket.engines.rules import matching as mt
+from docket.engines.rules.columns import column_rows
 from docket.engines.rules.index import DLine, DocIndex, build_index, cell_words, cite_words
 from docket.engines.rules.labels import FieldSpec, Kind, label_score, make_field, node_type, tokens
 
-NULL_BELOW = 0.36  # a best score under this is reported as null (not found)
+NULL_BELOW = 0.36
+_NUMERIC = {
+    Kind.AMOUNT,
+    Kind.NUMBER,
+    Kind.INTEGER,
+    Kind.PERCENT,
+}  # a best score under this is reported as null (not found)
 _TYPED = {
     Kind.DATE,
     Kind.PHONE,
@@ -164,13 +171,64 @@ class RulesExtractor:
         scored = [(t, *_map_columns(t, props)) for t in index.tables]
         scored = [s for s in scored if s[2] > 0]
         if not scored:
-            return []
+            return self._column_array(index, spec, items, props, meta)
         best = max(s[2] for s in scored)
         out: list[Any] = []
         for table, mapping, fit in scored:
             if fit < 0.6 * best:
                 continue
             out.extend(self._rows(index, spec, items, table, mapping, fit, props, meta, len(out)))
+        return out
+
+    def _column_array(
+        self,
+        index: DocIndex,
+        spec: FieldSpec,
+        items: dict[str, Any],
+        props: dict[str, FieldSpec],
+        meta: dict[str, FieldResult],
+    ) -> list[Any]:
+        """Items from aligned columns under a header row (no table block found)."""
+        out: list[Any] = []
+        for cells in column_rows(index, props):
+            obj: dict[str, Any] = {k: None for k in (items.get("properties") or {})}
+            row_meta: dict[str, FieldResult] = {}
+            for key, pairs in cells.items():
+                line = DLine(
+                    pairs[0][0].page,
+                    [w for _, w in pairs],
+                    pairs[0][0].bbox,
+                    pairs[0][0].block_id,
+                    pairs[0][0].block_type,
+                    0,
+                )
+                found = mt.parse_in(props[key], line.text)
+                if not found:
+                    continue
+                s, e, v = mt._pick(props[key], found)
+                obj[key] = v
+                cit = cite_words(
+                    line.word_range(s, e), line.page, index.pages.get(line.page), line.block_id
+                )
+                row_meta[key] = FieldResult(
+                    confidence=calibrate(0.7, 0.2, 1, "table"),
+                    citations=[cit] if cit else [],
+                    alignment=Alignment.EXACT,
+                )
+            numeric = [k for k, f in props.items() if f.kind in _NUMERIC]
+            if sum(v is not None for v in obj.values()) < 2 or (
+                numeric and all(obj.get(k) is None for k in numeric)
+            ):
+                continue
+            i = len(out)
+            for key, fr in row_meta.items():
+                meta[f"{spec.path}[{i}].{key}"] = fr
+            meta[f"{spec.path}[{i}]"] = FieldResult(
+                confidence=min((fr.confidence or 0.0) for fr in row_meta.values()),
+                citations=[c for fr in row_meta.values() for c in fr.citations],
+                alignment=Alignment.EXACT,
+            )
+            out.append(obj)
         return out
 
     def _rows(
