@@ -96,6 +96,18 @@ SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
             "amount": {"type": ["number", "null"], "description": "Total amount"},
             "amount_untaxed": {"type": ["number", "null"], "description": "Amount before tax"},
             "currency": _s("Currency (ISO 4217 code)"),
+            "lines": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "description": _s("Item description"),
+                        "quantity": {"type": ["number", "null"]},
+                        "unit_price": {"type": ["number", "null"], "description": "Price per unit"},
+                        "amount": {"type": ["number", "null"], "description": "Line total"},
+                    },
+                },
+            },
         },
         "paraphrase": {
             "bill_no": _s("Reference number of the bill"),
@@ -103,6 +115,18 @@ SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
             "grand_total": {"type": ["number", "null"], "description": "Sum to pay including tax"},
             "net_amount": {"type": ["number", "null"], "description": "Sum before taxes"},
             "money": _s("Currency code of the amounts"),
+            "items_billed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "what": _s("What was sold"),
+                        "count": {"type": ["number", "null"], "description": "How many"},
+                        "price_each": {"type": ["number", "null"], "description": "Cost of one"},
+                        "line_sum": {"type": ["number", "null"], "description": "Sum for the line"},
+                    },
+                },
+            },
         },
     },
 }
@@ -207,7 +231,19 @@ def load_invoice2data(split: str) -> Iterator[Doc]:
     pdfs = sorted(p.stem for p in root.glob("*.pdf"))
     for name in sorted(_split(pdfs, split)):
         gold = json.loads((root / f"{name}.json").read_text())[0]
-        fields = {k: [str(gold[k])] for k in SCHEMAS["invoice2data"]["plain"] if k in gold}
+        fields: dict[str, Any] = {
+            k: [str(gold[k])]
+            for k in SCHEMAS["invoice2data"]["plain"]
+            if k in gold and k != "lines"
+        }
+        fields["__lines__"] = [
+            (
+                str(x.get("name") or x.get("desc") or ""),
+                float(x.get("price_unit", x.get("price"))),
+            )
+            for x in gold.get("lines") or []
+            if isinstance(x, dict) and x.get("price_unit", x.get("price")) is not None
+        ]
         yield Doc(name, lambda n=name: _parse_pdf(root / f"{n}.pdf"), fields)
 
 
@@ -284,6 +320,37 @@ class Tally:
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+def _words_of(text: str) -> set[str]:
+    return {w for w in re.findall(r"[0-9a-z]+", text.casefold()) if len(w) >= 3}
+
+
+@dataclass
+class ItemTally:
+    """Line items matched on (name, unit price): equal prices and overlapping names."""
+
+    tp: int = 0
+    pred: int = 0
+    gold: int = 0
+
+    def score(self, gold: list[tuple[str, float]], pred: list[dict[str, Any]]) -> None:
+        mine = [(str(next(iter(p.values())) or ""), list(p.values())[2]) for p in pred]
+        self.pred += len(mine)
+        self.gold += len(gold)
+        left = list(gold)
+        for name, price in mine:
+            for g in left:
+                same_price = isinstance(price, float) and abs(price - g[1]) < 0.005
+                if same_price and _words_of(name) & _words_of(g[0]):
+                    self.tp += 1
+                    left.remove(g)
+                    break
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / self.pred if self.pred else 0.0
+        r = self.tp / self.gold if self.gold else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
 def make_engine(args: argparse.Namespace) -> ExtractionEngine:
     if args.engine == "rules":
         return RulesExtractor()
@@ -314,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     calib: list[tuple[float, bool]] = []
     times: list[float] = []
     per_doc_f1: list[float] = []
+    items_t = ItemTally()
     n = 0
     for doc in loader[args.dataset](args.split):
         if args.limit and n >= args.limit:
@@ -326,6 +394,9 @@ def main(argv: list[str] | None = None) -> int:
         out = res.outputs[0]
         doc_tp = doc_pred = doc_gold = 0
         for key in schema["properties"]:
+            if schema["properties"][key].get("items", {}).get("type") == "object":
+                items_t.score(doc.gold.get("__lines__", []), out.value.get(key) or [])
+                continue
             gkey = GOLD_KEY.get(key, key)
             gold = doc.gold.get(gkey, [])
             pred = as_list(out.value.get(key))
@@ -349,6 +420,12 @@ def main(argv: list[str] | None = None) -> int:
         r = doc_tp / doc_gold if doc_gold else (1.0 if not doc_pred else 0.0)
         per_doc_f1.append(2 * p * r / (p + r) if p + r else 0.0)
     report(args, n, strict_t, norm_t, calib, times, per_doc_f1)
+    if items_t.gold or items_t.pred:
+        p, r, f = items_t.prf()
+        print(
+            f"line items (name, unit price) P/R/F1: {p:.3f} {r:.3f} {f:.3f} "
+            f"({items_t.tp} of {items_t.gold} gold, {items_t.pred} predicted)"
+        )
     return 0
 
 
