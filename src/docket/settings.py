@@ -32,6 +32,14 @@ class WorkerSettings(BaseModel):
     max_attempts: int = Field(default=2, ge=1)  # runs interrupted by a crash are retried this often
 
 
+class FetchSettings(BaseModel):
+    """URL inputs: private/loopback addresses are refused unless allowed here."""
+
+    allow_cidrs: list[str] = Field(default_factory=list)
+    allow_hosts: list[str] = Field(default_factory=list)
+    timeout_s: float = 60.0
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCKET_", env_nested_delimiter="__")
 
@@ -42,6 +50,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     server: ServerSettings = Field(default_factory=ServerSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
 
     @property
     def db_url(self) -> str:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
+from docket.cli.keys_cmd import keys
 from docket.cli.parse_cmd import parse
+from docket.cli.serve_cmd import serve
 
 app = typer.Typer(
     name="docket",
@@ -13,6 +15,8 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("parse")(parse)
+app.command("serve")(serve)
+app.add_typer(keys, name="keys")
 
 
 @app.callback()

@@ -1,0 +1,125 @@
+"""``create_app(settings)``: wires store, blobs, worker pool and services into a FastAPI app.
+
+Start-up order matters for reliability: migrations first, then recovery of runs a previous
+process left open (re-queued or failed), then requests. Other features hook in through
+``create_app``'s arguments: ``events`` receives every run state change (webhooks), ``fetch``
+downloads URL inputs (the SSRF-guarded fetcher by default).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio.to_thread
+from fastapi import FastAPI
+
+from docket.api import errors
+from docket.api.deps import Services
+from docket.api.extend import batch_runs, files, parse_runs, signed
+from docket.api.extend.present import run_json
+from docket.api.middleware import RequestContext
+from docket.domain.runs import Run
+from docket.services.executor import Executor
+from docket.services.fetch import FetchPolicy, fetch_url
+from docket.services.files import FetchFn, FileService
+from docket.services.keys import KeyService
+from docket.services.parse_kind import ParseKind
+from docket.services.runs import NoEvents, RunEvents, RunKind, RunService
+from docket.services.signing import UrlSigner, load_or_create_secret
+from docket.settings import Settings
+from docket.storage.blobs import LocalBlobStore
+from docket.store.db import Database
+from docket.store.repos import FileRepository, RunRepository, WorkspaceRepository
+from docket.worker.pool import InProcessQueue
+
+log = logging.getLogger(__name__)
+
+
+def guarded_fetch(settings: Settings) -> FetchFn:
+    def fetch(url: str, max_bytes: int) -> tuple[bytes, str | None]:
+        policy = FetchPolicy(
+            allow_cidrs=tuple(settings.fetch.allow_cidrs),
+            allow_hosts=tuple(settings.fetch.allow_hosts),
+            max_bytes=max_bytes,
+            timeout_s=settings.fetch.timeout_s,
+        )
+        got = fetch_url(url, policy)
+        return got.data, got.filename
+
+    return fetch
+
+
+def build_services(
+    settings: Settings, *, events: RunEvents | None = None, fetch: FetchFn | None = None
+) -> tuple[Services, Database, InProcessQueue]:
+    db = Database(settings.db_url)
+    db.migrate()
+    blobs = LocalBlobStore(settings.blob_root)
+    queue = InProcessQueue(settings.worker.processes)
+    runs_repo, files_repo = RunRepository(db.sessions), FileRepository(db.sessions)
+    limits = (settings.limits.max_file_bytes, settings.limits.max_pages)
+    kinds: dict[str, RunKind] = {"parse": ParseKind(settings.db_url, blobs, queue, limits)}
+    executor = Executor(runs_repo, files_repo, kinds, queue, settings.worker.max_attempts)
+    file_service = FileService(
+        files_repo,
+        runs_repo,
+        blobs,
+        fetch or guarded_fetch(settings),
+        settings.limits.max_file_bytes,
+    )
+    run_service = RunService(
+        runs_repo,
+        blobs,
+        kinds,
+        executor.enqueue,
+        events or NoEvents(),
+        max_metadata_bytes=settings.limits.max_metadata_bytes,
+    )
+
+    def presenter(run: Run) -> dict[str, object]:
+        return run_json(run, files_repo.get(run.workspace_id, run.file_id))
+
+    run_service.presenter = presenter
+    run_service.on_closed = executor.notify
+    executor.announce = run_service.announce
+    secret = load_or_create_secret(settings.home / "secret.key")
+    svc = Services(
+        settings=settings,
+        keys=KeyService(WorkspaceRepository(db.sessions)),
+        files=file_service,
+        runs=run_service,
+        executor=executor,
+        signer=UrlSigner(secret, settings.server.signed_url_ttl_s),
+    )
+    return svc, db, queue
+
+
+def create_app(
+    settings: Settings, *, events: RunEvents | None = None, fetch: FetchFn | None = None
+) -> FastAPI:
+    svc, db, queue = build_services(settings, events=events, fetch=fetch)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes and sync waits run on this pool; the default 40 threads is too few.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = 200
+        svc.executor.recover()
+        try:
+            yield
+        finally:
+            queue.shutdown()
+            db.dispose()
+
+    app = FastAPI(title="Docket", version="0.1.0", lifespan=lifespan)
+    app.state.services = svc
+    errors.install(app)
+    for module in (files, signed, parse_runs, batch_runs):
+        app.include_router(module.router)
+    app.add_middleware(
+        RequestContext,
+        max_json_bytes=settings.limits.max_json_bytes,
+        max_upload_bytes=settings.limits.max_file_bytes,
+    )
+    return app

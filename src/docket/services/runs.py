@@ -1,0 +1,244 @@
+"""The generic run framework: create, read, list, cancel, delete runs of any kind.
+
+A kind (``parse`` now; ``extract``/``classify``/``split`` later) is a :class:`RunKind` registered
+by name; this module never knows what the work is. The rules it enforces for every kind:
+
+* a run row is committed before its job is enqueued, and enqueued only after the commit;
+* every state change is announced through :class:`RunEvents` (webhooks plug in there) as
+  ``<kind>_run.<status>`` with the wire payload the injected presenter builds;
+* metadata is capped and ``extend:usage_tags`` sanitised on the way in.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from docket.domain.runs import Batch, Page, Run, RunStatus, StoredFile
+from docket.errors import DocketError, ErrorCode, InvalidRequest, NotFound
+from docket.services.ids import new_id
+from docket.storage.blobs import BlobStore
+from docket.store.repos import BadPageToken, RunRepository, now
+
+log = logging.getLogger(__name__)
+
+_TAG_JUNK = re.compile(r"[^A-Za-z0-9_-]")
+USAGE_TAGS = "extend:usage_tags"
+
+
+class RunEvents(Protocol):
+    """Hook called on every run state change; must not raise (webhooks implement it)."""
+
+    def emit(self, workspace_id: str, event_type: str, payload: Mapping[str, Any]) -> object: ...
+
+
+class NoEvents:
+    def emit(self, workspace_id: str, event_type: str, payload: Mapping[str, Any]) -> object:
+        return None
+
+
+@dataclass(frozen=True)
+class WorkResult:
+    output_key: str
+    metrics: dict[str, Any]
+    credits: float
+
+
+class RunKind(Protocol):
+    """What one kind of run does; ``execute`` runs on a queue thread and may use worker processes.
+
+    It returns a :class:`WorkResult`, raises :class:`DocketError` (the run fails with its code)
+    or :class:`RunCancelled`.
+    """
+
+    name: str
+    id_prefix: str
+    batch_prefix: str
+    failure_codes: frozenset[str]
+
+    def execute(self, run: Run, file: StoredFile) -> WorkResult: ...
+
+
+class RunCancelled(Exception):
+    pass
+
+
+def clean_metadata(metadata: Mapping[str, Any] | None, max_bytes: int) -> dict[str, Any] | None:
+    if metadata is None:
+        return None
+    if not isinstance(metadata, Mapping):
+        raise InvalidRequest("metadata must be a JSON object")
+    out = dict(metadata)
+    tags = out.get(USAGE_TAGS)
+    if tags is not None:
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise InvalidRequest(f"metadata.{USAGE_TAGS} must be an array of strings")
+        out[USAGE_TAGS] = [c for c in (_TAG_JUNK.sub("", t) for t in tags) if c]
+    size = len(json.dumps(out, separators=(",", ":")).encode())
+    if size > max_bytes:
+        raise InvalidRequest(f"metadata is {size} bytes; the limit is {max_bytes} bytes")
+    return out
+
+
+class RunService:
+    def __init__(
+        self,
+        runs: RunRepository,
+        blobs: BlobStore,
+        kinds: Mapping[str, RunKind],
+        enqueue: Callable[[str], None],
+        events: RunEvents,
+        presenter: Callable[[Run], Mapping[str, Any]] | None = None,
+        max_metadata_bytes: int = 10 * 1024,
+    ) -> None:
+        self._runs = runs
+        self._blobs = blobs
+        self.kinds = kinds
+        self._enqueue = enqueue
+        self._events = events
+        self.presenter = presenter
+        self._max_meta = max_metadata_bytes
+        self.on_closed: Callable[[str], None] = lambda run_id: None
+
+    # --- events -------------------------------------------------------------------------------
+    def announce(self, run: Run) -> None:
+        """Tell the event hook about ``run``'s current state (never raises)."""
+        try:
+            payload = self.presenter(run) if self.presenter is not None else {"id": run.id}
+            self._events.emit(run.workspace_id, f"{run.kind}_run.{run.status.lower()}", payload)
+        except Exception:
+            log.exception("run event for %s failed", run.id)
+
+    # --- create -------------------------------------------------------------------------------
+    def _kind(self, kind: str) -> RunKind:
+        try:
+            return self.kinds[kind]
+        except KeyError:
+            raise DocketError(f"unknown run kind {kind!r}", code=ErrorCode.INTERNAL_ERROR) from None
+
+    def _new(
+        self,
+        kind: RunKind,
+        workspace_id: str,
+        file: StoredFile,
+        config: dict[str, Any],
+        metadata: Mapping[str, Any] | None,
+        status: RunStatus,
+        batch_id: str | None = None,
+    ) -> Run:
+        stamp = now()
+        return Run(
+            id=new_id(kind.id_prefix),
+            workspace_id=workspace_id,
+            kind=kind.name,
+            status=status,
+            file_id=file.id,
+            config=config,
+            created_at=stamp,
+            updated_at=stamp,
+            metadata=clean_metadata(metadata, self._max_meta),
+            batch_id=batch_id,
+            source="BATCH_PARSER_RUN" if batch_id else "API",
+        )
+
+    def create(
+        self,
+        workspace_id: str,
+        kind: str,
+        file: StoredFile,
+        config: dict[str, Any],
+        metadata: Mapping[str, Any] | None,
+    ) -> Run:
+        run = self._new(
+            self._kind(kind), workspace_id, file, config, metadata, RunStatus.PROCESSING
+        )
+        self._runs.add([run])  # committed ...
+        self.announce(run)
+        self._enqueue(run.id)  # ... then enqueued
+        return run
+
+    def create_batch(
+        self,
+        workspace_id: str,
+        kind: str,
+        inputs: Sequence[tuple[StoredFile, Mapping[str, Any] | None]],
+        config: dict[str, Any],
+    ) -> Batch:
+        k = self._kind(kind)
+        batch_id = new_id(k.batch_prefix)
+        runs = [
+            self._new(k, workspace_id, f, config, meta, RunStatus.PENDING, batch_id)
+            for f, meta in inputs
+        ]
+        batch = Batch(batch_id, workspace_id, k.name, len(runs), now())
+        self._runs.add(runs, batch)
+        for run in runs:
+            self._enqueue(run.id)
+        return Batch(
+            batch.id, workspace_id, k.name, len(runs), batch.created_at,
+            {RunStatus.PENDING: len(runs)},
+        )  # fmt: skip
+
+    # --- read ---------------------------------------------------------------------------------
+    def get(self, workspace_id: str, kind: str, run_id: str) -> Run:
+        run = self._runs.get(run_id, workspace_id, kind)
+        if run is None:
+            raise NotFound(f"{kind.capitalize()} run {run_id} not found")
+        return run
+
+    def get_any(self, run_id: str) -> Run:
+        """A run by id alone (signed links carry no workspace)."""
+        run = self._runs.get(run_id)
+        if run is None:
+            raise NotFound(f"run {run_id} not found")
+        return run
+
+    def get_batch(self, workspace_id: str, batch_id: str) -> Batch:
+        batch = self._runs.get_batch(workspace_id, batch_id)
+        if batch is None:
+            raise NotFound(f"Batch run {batch_id} not found")
+        return batch
+
+    def output(self, run: Run) -> bytes:
+        if run.output_key is None:
+            raise NotFound(f"run {run.id} has no output")
+        return self._blobs.get(run.output_key)
+
+    def page(self, workspace_id: str, kind: str, **filters: Any) -> Page[Run]:
+        try:
+            return self._runs.page(workspace_id, kind, **filters)
+        except BadPageToken as exc:
+            raise InvalidRequest(str(exc)) from None
+
+    # --- change -------------------------------------------------------------------------------
+    def cancel(self, workspace_id: str, kind: str, run_id: str) -> Run:
+        """Cancel a PENDING/PROCESSING run now; the worker stops at its next page boundary."""
+        run = self.get(workspace_id, kind, run_id)
+        if run.status.terminal:
+            raise InvalidRequest(
+                f"run {run_id} is {run.status.value}; only PENDING or PROCESSING runs can be "
+                "cancelled"
+            )
+        self._runs.request_cancel(run_id)
+        done = self._runs.finish(run_id, RunStatus.CANCELLED)
+        if done is None:  # finished in between
+            return self.get(workspace_id, kind, run_id)
+        self.announce(done)
+        self.on_closed(run_id)
+        return done
+
+    def delete(self, workspace_id: str, kind: str, run_id: str) -> str:
+        self._runs.request_cancel(run_id)
+        gone = self._runs.delete(workspace_id, run_id, kind)
+        if gone is None:
+            raise NotFound(f"{kind.capitalize()} run {run_id} not found")
+        if gone.output_key:
+            try:
+                self._blobs.delete(gone.output_key)
+            except OSError:
+                log.warning("could not delete blob %s", gone.output_key)
+        return run_id

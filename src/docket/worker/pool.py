@@ -1,0 +1,81 @@
+"""JobQueue protocol and the in-process pool: orchestration threads plus worker processes.
+
+Each queued job runs on one of a few threads (waiting is cheap); a job hands its CPU-bound part
+to :meth:`InProcessQueue.run_cpu`, which executes a picklable function in a worker *process*
+(spawned, not forked, because the server has threads), so the API event loop and the GIL stay
+free while a 300-page PDF parses. A process that dies (OOM, segfault in a native library) breaks
+only the job that was running on it: the pool is rebuilt and the error is reported to that job.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class WorkerCrashed(RuntimeError):
+    """The worker process running a job died."""
+
+
+class JobQueue(Protocol):
+    def enqueue(self, job: Callable[[], None]) -> None: ...
+
+    def run_cpu(self, fn: Callable[..., T], *args: Any) -> T: ...
+
+    def shutdown(self) -> None: ...
+
+
+class InProcessQueue:
+    def __init__(self, processes: int) -> None:
+        self._processes = processes
+        self._threads = ThreadPoolExecutor(max_workers=processes * 2, thread_name_prefix="run")
+        self._lock = threading.Lock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._closed = False
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                ctx = multiprocessing.get_context("spawn")
+                self._pool = ProcessPoolExecutor(max_workers=self._processes, mp_context=ctx)
+            return self._pool
+
+    def enqueue(self, job: Callable[[], None]) -> None:
+        if self._closed:
+            return
+        self._threads.submit(self._guard, job)
+
+    @staticmethod
+    def _guard(job: Callable[[], None]) -> None:
+        try:
+            job()
+        except Exception:
+            log.exception("queued job failed")
+
+    def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
+        pool = self._executor()
+        try:
+            future: Future[T] = pool.submit(fn, *args)
+            return future.result()
+        except BrokenProcessPool as exc:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = None
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise WorkerCrashed("the worker process stopped unexpectedly") from exc
+
+    def shutdown(self) -> None:
+        self._closed = True
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
