@@ -15,7 +15,8 @@ from docket.engines.rules.index import DLine, DocIndex
 from docket.engines.rules.labels import FieldSpec, label_score, tokens
 
 OTHER = "\x00other"  # prefix of columns that are not properties
-MIN_HEADER = 0.6  # label score of a column header
+MIN_HEADER = 0.6
+MAX_HEADER_WORDS = 20  # label score of a column header
 MAX_ROW_GAP = 3.0  # line heights between rows before the table ends
 
 
@@ -52,15 +53,21 @@ def rows_of(index: DocIndex) -> list[Row]:
 def _header(row: Row, props: dict[str, FieldSpec]) -> dict[str, tuple[float, float]]:
     """Property → x-range of its header words, for a row that names ≥ 2 properties."""
     words = [w for _, w in row.words]
+    if len(words) > MAX_HEADER_WORDS:
+        return {}
+    grams = [
+        (i, i + n, tokens(" ".join(w.text for w in words[i : i + n])))
+        for i in range(len(words))
+        for n in (1, 2, 3)
+        if i + n <= len(words)
+    ]
     found: list[tuple[float, str, int, int]] = []
     for key, spec in props.items():
-        for i in range(len(words)):
-            for n in (1, 2, 3):
-                if i + n > len(words):
-                    break
-                s = label_score(spec, tokens(" ".join(w.text for w in words[i : i + n])))
+        for i, j, toks in grams:
+            if toks:
+                s = label_score(spec, toks)
                 if s >= MIN_HEADER:
-                    found.append((s, key, i, i + n))
+                    found.append((s, key, i, j))
     found.sort(key=lambda f: (-f[0], f[3] - f[2]))
     used: set[int] = set()
     cols: dict[str, tuple[float, float]] = {}

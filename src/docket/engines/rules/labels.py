@@ -183,6 +183,7 @@ def _split_compound(word: str) -> list[str]:
     return [word]
 
 
+@lru_cache(maxsize=1 << 17)
 def token_sim(a: str, b: str) -> float:
     """1 for the same token, 0.8 for synonyms, 0.85 for a near spelling (OCR slips)."""
     if a == b:
@@ -323,9 +324,15 @@ def label_score(spec: FieldSpec, label: tuple[str, ...], *, use_desc: bool = Tru
     Dice-like over tokens with synonym credit against the field's name; the description can
     vouch for a label too, at a discount, so that paraphrased names still match.
     """
+    return _label_score(spec.name_tokens, spec.desc_tokens, label, use_desc)
+
+
+@lru_cache(maxsize=1 << 16)
+def _label_score(
+    names: tuple[str, ...], desc_tokens: tuple[str, ...], label: tuple[str, ...], use_desc: bool
+) -> float:
     if not label:
         return 0.0
-    names = spec.name_tokens
     best_l = [max((token_sim(lt, nt) for nt in names), default=0.0) for lt in label]
     best_n = [max((token_sim(nt, lt) for lt in label), default=0.0) for nt in names]
     # An unmatched label word that names another concept ("TOTAL *GST*", "TOTAL *QTY*") turns
@@ -344,19 +351,19 @@ def label_score(spec: FieldSpec, label: tuple[str, ...], *, use_desc: bool = Tru
     if not exact_or_specific:
         name_score *= 0.6  # only a synonym of a generic word ("number" ~ "reference")
     desc_score = 0.0
-    if spec.desc_tokens and use_desc:
+    if desc_tokens and use_desc:
         # The first words of a description name the field ("Address of the company"); later
         # ones are context and count half.
-        weights = [1.0 if i < 2 else 0.5 for i in range(len(spec.desc_tokens))]
+        weights = [1.0 if i < 2 else 0.5 for i in range(len(desc_tokens))]
         cover = [
-            max((token_sim(lt, dt) * w for dt, w in zip(spec.desc_tokens, weights, strict=True)))
+            max((token_sim(lt, dt) * w for dt, w in zip(desc_tokens, weights, strict=True)))
             for lt in label
         ]
         desc_score = 0.8 * sum(cover) / len(label)
         specific = any(
             token_sim(lt, dt) == 1.0 or (token_sim(lt, dt) >= 0.8 and dt not in _GENERIC)
             for lt in label
-            for dt in spec.desc_tokens
+            for dt in desc_tokens
         )
         if not specific or (len(label) == 1 and label[0] in _GENERIC):
             desc_score *= 0.6  # generic words alone ("reference" ~ "number") name nothing
