@@ -183,3 +183,26 @@ def test_line_items_from_aligned_columns_without_a_table(azure: ParsedDocument) 
     assert got == [(1.0, 42.0, 42.0), (1.0, 70.0, 70.0), (1.0, 1.0, 0.9), (15.0, 10.0, 150.0)]
     assert out.value["lines"][3]["description"] == "[LUX_TRF] Luxury Truffles"
     assert out.metadata["lines[1].unit_price"].citations[0].reference_text == "70.00"
+
+
+def test_enums_and_checkboxes() -> None:
+    doc = make_document(
+        [
+            [
+                ("Receipt 0042", 50, 40),
+                ("Payment method: Card", 50, 60),
+                ("Total 12.00", 50, 80),
+                ("Status: PAID", 50, 100),
+                ("Member: [x]", 50, 120),
+            ]
+        ]
+    )
+    schema = _schema(
+        payment_method=_s(enum=["cash", "card", None]),
+        status=_s(enum=["open", "paid", None]),
+        is_member=_s("boolean"),
+        tip=_s("number"),
+    )
+    out = RulesExtractor().extract(doc, schema)
+    assert out.value == {"payment_method": "card", "status": "paid", "is_member": True, "tip": None}
+    assert out.metadata["status"].citations[0].reference_text == "PAID"
