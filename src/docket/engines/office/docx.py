@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from docket.domain.document import BlockType
-from docket.engines.office.flow import Flow, FlowPage, make_table
+from docket.engines.office.flow import Flow, FlowPage
 from docket.engines.office.safety import check_zip
 from docket.errors import CorruptFile, DocketError, ErrorCode
 
@@ -136,4 +136,4 @@ def _table(flow: Flow, table: Any) -> None:
     if not rows or width == 0:
         return
     flow.add(BlockType.TABLE, "\n".join(" | ".join(r) for r in rows),
-             table=make_table(rows, spans))  # fmt: skip
+             grid=(rows, spans))  # fmt: skip

@@ -11,9 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from docket.domain.document import Block, BlockType, Table
+from docket.domain.document import Block, BlockType, Table, TableCell
 from docket.domain.geometry import BBox
 
+Grid = tuple[list[list[str]], dict[tuple[int, int], tuple[int, int]]]  # rows, spans
 FigureType = Literal["image", "chart", "diagram", "logo", "other"]
 
 PAGE_W = 612.0
@@ -57,14 +58,16 @@ class Flow:
         *,
         level: int | None = None,
         table: Table | None = None,
+        grid: Grid | None = None,
         figure_type: FigureType | None = None,
         indent: int = 0,
     ) -> Block | None:
         """Append a block (empty text is dropped unless it is a table or figure)."""
         text = text.strip()
-        if not text and table is None and kind is not BlockType.FIGURE:
+        if not text and table is None and grid is None and kind is not BlockType.FIGURE:
             return None
-        height = self._height(kind, text, table)
+        rows = len(grid[0]) if grid is not None else (table.rows if table is not None else 0)
+        height = self._height(kind, text, rows)
         bottom_limit = self.height - MARGIN
         if self._y + height > bottom_limit and self.page.blocks:
             self.page_break()
@@ -72,7 +75,9 @@ class Flow:
         top = self._y
         bottom = min(top + height, self.height)
         box = BBox(left, round(top, 2), self.width - MARGIN, round(bottom, 2))
-        if table is not None:
+        if grid is not None:
+            table = make_table(grid[0], grid[1], left, top)
+        elif table is not None:
             table = _placed(table, left, top)
         block = Block(
             type=kind,
@@ -87,9 +92,9 @@ class Flow:
         self._y = bottom + LINE_H * 0.5
         return block
 
-    def _height(self, kind: BlockType, text: str, table: Table | None) -> float:
-        if table is not None:
-            return ROW_H * max(table.rows, 1)
+    def _height(self, kind: BlockType, text: str, table_rows: int) -> float:
+        if table_rows or kind is BlockType.TABLE:
+            return ROW_H * max(table_rows, 1)
         if kind is BlockType.FIGURE:
             return 120.0
         lines = sum(max(1, -(-len(part) // CHARS_PER_LINE)) for part in text.split("\n"))
@@ -98,27 +103,35 @@ class Flow:
 
 
 def _placed(table: Table, left: float, top: float) -> Table:
-    cells = [
+    """A prebuilt table with its grid moved so its top-left corner is at (left, top)."""
+    if not table.cells:
+        return table
+    dx = left - min(c.bbox.left for c in table.cells)
+    dy = top - min(c.bbox.top for c in table.cells)
+    moved = [
         c.model_copy(
             update={
                 "bbox": BBox(
-                    c.bbox.left + left, c.bbox.top + top, c.bbox.right + left, c.bbox.bottom + top
+                    c.bbox.left + dx, c.bbox.top + dy, c.bbox.right + dx, c.bbox.bottom + dy
                 )
             }
         )
         for c in table.cells
     ]
-    return table.model_copy(update={"cells": cells})
+    return table.model_copy(update={"cells": moved})
 
 
-def make_table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, int]]) -> Table:
+def make_table(
+    rows: list[list[str]],
+    spans: dict[tuple[int, int], tuple[int, int]],
+    left: float = 0.0,
+    top: float = 0.0,
+) -> Table:
     """A table from a dense text grid; ``spans`` maps an origin cell to (row_span, col_span).
 
     Cells covered by a span are left out; the first row is taken as the header row. Cell
     boxes are laid out on a uniform grid inside the block (the source has no geometry).
     """
-    from docket.domain.document import TableCell
-
     n_rows = len(rows)
     n_cols = max((len(r) for r in rows), default=0)
     covered: set[tuple[int, int]] = set()
@@ -135,7 +148,7 @@ def make_table(rows: list[list[str]], spans: dict[tuple[int, int], tuple[int, in
                 continue
             rs, cs = spans.get((r, c), (1, 1))
             text = row[c] if c < len(row) else ""
-            box = BBox(c * cw, r * ROW_H, (c + cs) * cw, (r + rs) * ROW_H)
+            box = BBox(left + c * cw, top + r * ROW_H, left + (c + cs) * cw, top + (r + rs) * ROW_H)
             cells.append(
                 TableCell(
                     row=r,

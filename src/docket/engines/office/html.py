@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from docket.domain.document import BlockType
-from docket.engines.office.flow import Flow, FlowPage, make_table
+from docket.engines.office.flow import Flow, FlowPage
 from docket.errors import DocketError, ErrorCode
 
 if TYPE_CHECKING:
@@ -158,7 +158,7 @@ class _Walker:
             return
         grid = [r + [""] * (width - len(r)) for r in rows]
         self.flow.add(BlockType.TABLE, "\n".join(" | ".join(r) for r in grid),
-                      table=make_table(grid, spans))  # fmt: skip
+                      grid=(grid, spans))  # fmt: skip
 
     def _figure(self, node: LexborNode) -> None:
         alt = _clean(node.attributes.get("alt") or "")

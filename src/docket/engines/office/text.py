@@ -12,7 +12,7 @@ import csv
 import io
 
 from docket.domain.document import BlockType
-from docket.engines.office.flow import Flow, FlowPage, make_table
+from docket.engines.office.flow import Flow, FlowPage
 
 ROWS_PER_PAGE = 200
 MAX_CELLS = 2_000_000
@@ -90,7 +90,7 @@ def table_pages(
             if r == 0 or start < r <= start + len(part)
         }
         flow.add(BlockType.TABLE, "\n".join(" | ".join(r) for r in grid),
-                 table=make_table(grid, _clip(local, len(grid), width)))  # fmt: skip
+                 grid=(grid, _clip(local, len(grid), width)))  # fmt: skip
         start += ROWS_PER_PAGE
         if start >= len(body):
             break
