@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from docket.services.keys import KeyService
 from docket.settings import Settings
-from docket.store.db import Database
-from docket.store.repos import WorkspaceRepository
+
+if TYPE_CHECKING:
+    from docket.services.keys import KeyService
 
 keys = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 
 
 def _service() -> KeyService:
+    from docket.services.keys import KeyService
+    from docket.store.db import Database
+    from docket.store.repos import WorkspaceRepository
+
     db = Database(Settings().db_url)
     db.migrate()
     return KeyService(WorkspaceRepository(db.sessions))
