@@ -32,7 +32,8 @@ _POS_WEIGHT = {"inline": 1.0, "right": 0.95, "below": 0.88}
 _DOC_TYPE_WORDS = frozenset(
     _words(
         "invoice tax receipt bill statement cash simplified official original "
-        "copy order quotation agreement contract welcome thank you"
+        "copy order quotation agreement contract welcome thank you sale sales slip memo "
+        "delivery note purchase"
     )
 )
 _STOP_LINE = re.compile(r"\b(tel|phone|fax|e-?mail|gst|vat|tax|reg|invoice|receipt|www)\b", re.I)
@@ -414,6 +415,7 @@ def typed_scan(index: DocIndex, spec: FieldSpec, limit: int = 400) -> list[Candi
     return out
 
 
+_ROLE_WORDS = frozenset(_words("cashier server table operator staff terminal counter pos"))
 _ID_TOKEN = re.compile(r"^\(?[A-Z]*[\d][\w/.-]*\)?[.,]?$")
 _SUFFIX_END = re.compile(
     r"\b(?:inc|incorporated|llc|ltd|limited|corp|corporation|company|co|l\.?p|llp|plc|gmbh|ag|"
@@ -447,7 +449,9 @@ def _is_name_line(ln: DLine) -> bool:
         return False
     if all(t in _DOC_TYPE_WORDS for t in toks) or "thank" in toks:
         return False
-    return not (vals.find_dates(ln.text) or vals.find_phones(ln.text) or ":" in ln.text)
+    if toks and toks[0] in _ROLE_WORDS:
+        return False  # "CASHIER: …", "TABLE 4"
+    return not (vals.find_dates(text) or vals.find_phones(text) or ":" in ln.text)
 
 
 def _letterhead(index: DocIndex) -> tuple[list[DLine], int]:
