@@ -121,3 +121,17 @@ def test_signed_urls(tmp_path: Path) -> None:
     assert signer.verify(path, int(params["expires"]), params["signature"])
     assert not signer.verify("/files/f2/content", int(params["expires"]), params["signature"])
     assert not signer.verify(path, 1, params["signature"])
+
+
+def test_batch_closes_with_one_event(stack: Any) -> None:
+    service, files, executor, _runs, events = stack
+    inputs = [(files.resolve("ws", ByText(f"doc {i}", f"{i}.txt")), {"i": i}) for i in range(3)]
+    batch = service.create_batch("ws", "parse", inputs, {"options": {}})
+    assert batch.run_count == 3 and batch.status is RunStatus.PENDING
+    page = service.page("ws", "parse", batch_id=batch.id)
+    for run in page.items:
+        assert executor.wait(run.id, 60) is not None
+    assert service.get_batch("ws", batch.id).status is RunStatus.PROCESSED
+    batch_events = [e for e in events.events if e[1].startswith("batch_")]
+    assert [e[1] for e in batch_events] == ["batch_parse_run.processed"]
+    assert batch_events[0][2]["id"] == batch.id

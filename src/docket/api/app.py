@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from docket.api import errors
 from docket.api.deps import Services
 from docket.api.extend import batch_runs, files, parse_runs, signed
-from docket.api.extend.present import run_json
+from docket.api.extend.present import batch_json, run_json
 from docket.api.middleware import RequestContext
 from docket.domain.runs import Run
 from docket.services.executor import Executor
@@ -82,6 +82,7 @@ def build_services(
         return run_json(run, files_repo.get(run.workspace_id, run.file_id))
 
     run_service.presenter = presenter
+    run_service.batch_presenter = batch_json
     run_service.on_closed = executor.notify
     executor.announce = run_service.announce
     secret = load_or_create_secret(settings.home / "secret.key")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -103,6 +104,9 @@ class RunService:
         self.presenter = presenter
         self._max_meta = max_metadata_bytes
         self.on_closed: Callable[[str], None] = lambda run_id: None
+        self.batch_presenter: Callable[[Batch], Mapping[str, Any]] | None = None
+        self._batch_lock = threading.Lock()
+        self._announced: set[str] = set()
 
     # --- events -------------------------------------------------------------------------------
     def announce(self, run: Run) -> None:
@@ -110,8 +114,21 @@ class RunService:
         try:
             payload = self.presenter(run) if self.presenter is not None else {"id": run.id}
             self._events.emit(run.workspace_id, f"{run.kind}_run.{run.status.lower()}", payload)
+            if run.batch_id is not None and run.status.terminal:
+                self._announce_batch(run.workspace_id, run.batch_id)
         except Exception:
             log.exception("run event for %s failed", run.id)
+
+    def _announce_batch(self, workspace_id: str, batch_id: str) -> None:
+        """``batch_<kind>_run.processed|failed`` once the batch's last run has closed."""
+        with self._batch_lock:  # two last runs closing together must not announce twice
+            batch = self._runs.get_batch(workspace_id, batch_id)
+            if batch is None or not batch.status.terminal or batch_id in self._announced:
+                return
+            self._announced.add(batch_id)
+        outcome = "processed" if batch.status is RunStatus.PROCESSED else "failed"
+        payload = self.batch_presenter(batch) if self.batch_presenter else {"id": batch.id}
+        self._events.emit(workspace_id, f"batch_{batch.kind}_run.{outcome}", payload)
 
     # --- create -------------------------------------------------------------------------------
     def _kind(self, kind: str) -> RunKind:

@@ -4,7 +4,7 @@ Each queued job runs on one of a few threads (waiting is cheap); a job hands its
 to :meth:`InProcessQueue.run_cpu`, which executes a picklable function in a worker *process*
 (spawned, not forked, because the server has threads), so the API event loop and the GIL stay
 free while a 300-page PDF parses. A process that dies (OOM, segfault in a native library) breaks
-only the job that was running on it: the pool is rebuilt and the error is reported to that job.
+the pool: the jobs running on it get :class:`WorkerCrashed` and the next job gets a new pool.
 """
 
 from __future__ import annotations
