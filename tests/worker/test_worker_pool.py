@@ -1,0 +1,24 @@
+"""The in-process queue: jobs on threads, CPU work in spawned processes, crashes contained."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from docket.worker.pool import InProcessQueue, WorkerCrashed
+
+
+def test_cpu_work_runs_in_another_process_and_survives_a_crash() -> None:
+    queue = InProcessQueue(1)
+    try:
+        assert queue.run_cpu(os.getpid) != os.getpid()
+        with pytest.raises(WorkerCrashed):
+            queue.run_cpu(os._exit, 3)
+        assert queue.run_cpu(pow, 2, 10) == 1024  # a fresh pool took over
+        done = threading.Event()
+        queue.enqueue(done.set)
+        assert done.wait(10)
+    finally:
+        queue.shutdown()
