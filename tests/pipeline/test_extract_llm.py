@@ -113,3 +113,35 @@ def test_provider_failure_surfaces_as_error(azure: ParsedDocument) -> None:
         with pytest.raises(ModelProviderError):
             run_extraction(azure, SCHEMA, eng)
     assert len(fake.requests) == 3
+
+
+def test_schema_from_the_sdk_pydantic_conversion_is_accepted(azure: ParsedDocument) -> None:
+    import datetime
+    from typing import Literal
+
+    from extend_ai.wrapper.schema.conversion import pydantic_to_extend_schema
+    from pydantic import BaseModel, Field
+
+    class Item(BaseModel):
+        description: str | None = None
+        amount: float | None = None
+
+    class Invoice(BaseModel):
+        invoice_number: str | None = Field(None, description="Invoice number")
+        date: datetime.date | None = None
+        total: float | None = None
+        status: Literal["open", "paid"] | None = None
+        lines: list[Item] = []
+
+    schema = pydantic_to_extend_schema(Invoice)
+    answer = {"invoice_number": "INV/2023/03/0008", "status": "PAID", "lines": [{"amount": 42}]}
+    with serve(FakeLLM(answer=lambda req: answer)) as fake:
+        res = run_extraction(azure, schema, engine_for(fake))
+    value = res.outputs[0].value
+    Invoice.model_validate(value)  # what the SDK does with output.value
+    assert value["status"] == "paid" and value["lines"] == [{"description": None, "amount": 42.0}]
+    sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
+    assert sent["properties"]["status"]["type"] == ["string", "null"]
+    offline = run_extraction(azure, schema, select_engine(None)).outputs[0].value
+    Invoice.model_validate(offline)
+    assert offline["invoice_number"] == "INV/2023/03/0008"

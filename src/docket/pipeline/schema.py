@@ -31,7 +31,11 @@ class SchemaError(InvalidRequest):
 
 
 def types_of(node: dict[str, Any]) -> list[str]:
+    """Declared types; an ``enum`` without ``type`` (as the Python SDK writes it) is a string
+    enum, nullable when it lists ``null``."""
     t = node.get("type")
+    if t is None and isinstance(node.get("enum"), list):
+        return ["string", "null"] if None in node["enum"] else ["string"]
     if isinstance(t, list):
         return [str(x) for x in t]
     return [str(t)] if t is not None else []

@@ -187,6 +187,8 @@ def provider_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _fold(node: dict[str, Any]) -> None:
+    if "type" not in node and isinstance(node.get("enum"), list):
+        node["type"] = ["string", "null"] if None in node["enum"] else "string"
     notes = []
     name = node.pop("extend:name", None)
     if name:

@@ -274,6 +274,8 @@ _KIND_WORDS: list[tuple[Kind, set[str]]] = [
 def node_type(node: dict[str, Any]) -> str:
     """The non-null JSON type of a schema node."""
     t = node.get("type")
+    if t is None and isinstance(node.get("enum"), list):
+        return "string"
     ts = [str(x) for x in t] if isinstance(t, list) else [str(t)]
     ts = [x for x in ts if x not in ("null", "None")]
     return ts[0] if ts else "null"
