@@ -62,8 +62,13 @@ class DocIndex:
     tables: list[Block]
     pages: dict[int, PageGeom]
 
+    _by_page: dict[int, list[DLine]] = field(default_factory=dict)
+
     def on_page(self, page: int) -> list[DLine]:
-        return [ln for ln in self.lines if ln.page == page]
+        if not self._by_page:
+            for ln in self.lines:
+                self._by_page.setdefault(ln.page, []).append(ln)
+        return self._by_page.get(page, [])
 
 
 def cell_words(cell: TableCell) -> list[Word]:
@@ -116,10 +121,11 @@ def join_row_fragments(lines: list[DLine]) -> list[DLine]:
     is under ``ROW_GAP`` line heights; wider gaps are label/value columns and stay apart.
     """
     out: list[DLine] = []
+    page_of: dict[int, list[int]] = {}  # page -> positions in ``out``
     for ln in lines:
-        for i, prev in enumerate(out):
-            if prev.page != ln.page:
-                continue
+        same = page_of.setdefault(ln.page, [])
+        for i in same:
+            prev = out[i]
             h = min(prev.height, ln.height)
             overlap = min(prev.bbox.bottom, ln.bbox.bottom) - max(prev.bbox.top, ln.bbox.top)
             if overlap < 0.6 * h:
@@ -137,6 +143,7 @@ def join_row_fragments(lines: list[DLine]) -> list[DLine]:
                 )
                 break
         else:
+            same.append(len(out))
             out.append(ln)
     return out
 
