@@ -89,6 +89,9 @@ class Executor:
         except RunCancelled:
             self._closed_now(self._runs.finish(run_id, RunStatus.CANCELLED))
         except WorkerCrashed as exc:
+            if self._queue.closed:  # shutting down: leave the run open for recovery on start
+                log.info("run %s interrupted by shutdown; it resumes on the next start", run_id)
+                return
             log.error("worker crashed on %s: %s", run_id, exc)
             self._fail(run_id, ErrorCode.INTERNAL_ERROR.value, "the worker process crashed")
         except DocketError as exc:

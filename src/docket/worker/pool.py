@@ -32,6 +32,9 @@ class JobQueue(Protocol):
 
     def shutdown(self) -> None: ...
 
+    @property
+    def closed(self) -> bool: ...
+
 
 class InProcessQueue:
     def __init__(self, processes: int) -> None:
@@ -71,6 +74,11 @@ class InProcessQueue:
                     self._pool = None
             pool.shutdown(wait=False, cancel_futures=True)
             raise WorkerCrashed("the worker process stopped unexpectedly") from exc
+
+    @property
+    def closed(self) -> bool:
+        """True once shutdown began: work cut short now was interrupted, not failed."""
+        return self._closed
 
     def shutdown(self) -> None:
         self._closed = True
