@@ -15,6 +15,7 @@ from typing import Any
 from docket.domain.citations import Alignment
 from docket.domain.document import Block, ParsedDocument
 from docket.domain.extraction import EngineOutput, FieldResult
+from docket.engines.rules import entities as en
 from docket.engines.rules import matching as mt
 from docket.engines.rules.columns import column_rows
 from docket.engines.rules.index import DLine, DocIndex, build_index, cell_words, cite_words
@@ -122,10 +123,10 @@ class RulesExtractor:
         if spec.kind in _TYPED:
             cands += mt.typed_scan(index, spec)
         elif spec.kind is Kind.NAME:
-            top, _ = mt.name_fallback(index)
+            top, _ = en.name_fallback(index)
             cands += [top] if top else []
         elif spec.kind is Kind.ADDRESS:
-            addr = mt.address_fallback(index)
+            addr = en.address_fallback(index)
             cands += [addr] if addr else []
         elif spec.kind is Kind.AMOUNT:
             mt.repeated_amount_bonus(index, cands)
@@ -140,7 +141,7 @@ class RulesExtractor:
         if item.kind is Kind.TEXT:
             item.kind = spec.kind
         if item.kind is Kind.NAME:
-            cands = mt.organisations(index)
+            cands = en.organisations(index)
         elif item.kind in _TYPED or item.kind in (Kind.AMOUNT, Kind.NUMBER):
             cands = [
                 c
