@@ -97,3 +97,16 @@ def test_upload_limits(tight_server: Running) -> None:
     assert resp.status_code == 413 and resp.json()["code"] == "FILE_SIZE_TOO_LARGE"
     missing = httpx.post(f"{tight_server.url}/files/upload", data={"x": "1"}, headers=headers)
     assert missing.status_code == 400 and missing.json()["code"] == "INVALID_REQUEST"
+
+
+def test_unexpected_failure_is_a_json_internal_error(server: Running) -> None:
+    client = server.client()
+    up = client.files.upload(file=("vanishing.txt", b"now you see me"))
+    link = client.files.retrieve(up.id).presigned_url
+    (server.settings.blob_root / "files" / up.id).unlink()  # storage lost behind our back
+    resp = httpx.get(link)
+    assert resp.status_code == 500
+    body = resp.json()
+    assert body["code"] == "INTERNAL_ERROR" and body["retryable"] is True
+    assert body["message"] == "internal error" and "Traceback" not in resp.text
+    assert resp.headers["x-extend-request-id"] == body["requestId"]
