@@ -140,6 +140,9 @@ def test_schema_from_the_sdk_pydantic_conversion_is_accepted(azure: ParsedDocume
     value = res.outputs[0].value
     Invoice.model_validate(value)  # what the SDK does with output.value
     assert value["status"] == "paid" and value["lines"] == [{"description": None, "amount": 42.0}]
+    meta = res.outputs[0].metadata
+    assert meta["lines[0].amount"].citations  # 42.00 is printed on the invoice
+    assert meta["lines[0]"].citations == meta["lines[0].amount"].citations
     sent = fake.requests[0]["response_format"]["json_schema"]["schema"]
     assert sent["properties"]["status"]["type"] == ["string", "null"]
     offline = run_extraction(azure, schema, select_engine(None)).outputs[0].value

@@ -119,7 +119,8 @@ def _extract(
     usage: Usage,
 ) -> EngineOutput:
     limit = getattr(engine, "max_chars", None)
-    parts = split_pages(doc, options.max_chunk_chars if limit is not None else None)
+    budget = min(options.max_chunk_chars, int(limit)) if limit is not None else None
+    parts = split_pages(doc, budget)
     results: list[EngineOutput] = []
     for part in parts:
         out = engine.extract(part, schema, options.instructions)
@@ -165,6 +166,16 @@ def ground(doc: ParsedDocument, schema: dict[str, Any], out: EngineOutput) -> En
         meta[path] = FieldResult(
             confidence=conf, citations=cits, reasoning=prev.reasoning, alignment=kind
         )
+    for path in value_paths(schema, out.value):
+        if isinstance(_get(out.value, path), dict):  # an array item object: its leaves' evidence
+            kids = [fr for p, fr in meta.items() if p.startswith(path + ".")]
+            confs = [fr.confidence for fr in kids if fr.confidence is not None]
+            cits = [c for fr in kids for c in fr.citations]
+            meta[path] = FieldResult(
+                confidence=min(confs) if confs else None,
+                citations=cits,
+                alignment=Alignment.EXACT if cits else Alignment.NONE,
+            )
     return out.model_copy(update={"metadata": meta, "grounded": True})
 
 
