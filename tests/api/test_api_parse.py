@@ -240,3 +240,21 @@ def _pages(sample: bytes, n: int) -> bytes:
     from apiserver import repeat_pdf
 
     return repeat_pdf(sample, n)
+
+
+def test_table_options(server: Running, sample_pdf: bytes) -> None:
+    client = server.client()
+    up = client.files.upload(file=("tables.pdf", sample_pdf))
+
+    def tables(config: dict[str, object]) -> list[object]:
+        run = client.parse(file={"id": up.id}, config=config)
+        return [b for c in run.output.chunks for b in c.blocks if b.type == "table"]
+
+    default = tables({})
+    assert default and all(t.children for t in default)
+    assert default[0].details.row_count >= 2
+    html = tables(
+        {"block_options": {"tables": {"target_format": "html", "cell_blocks_enabled": False}}}
+    )
+    assert html and all(not t.children for t in html)
+    assert all("<table" in t.content for t in html)

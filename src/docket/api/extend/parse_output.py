@@ -55,7 +55,9 @@ def _details(block: Block) -> dict[str, Any]:
     return {"type": "text_details"}
 
 
-def block_json(block: Block, pages: dict[int, PageInfo]) -> dict[str, Any]:
+def block_json(
+    block: Block, pages: dict[int, PageInfo], cell_blocks: bool = True
+) -> dict[str, Any]:
     info = pages.get(block.page)
     out: dict[str, Any] = {
         "object": "block",
@@ -75,7 +77,7 @@ def block_json(block: Block, pages: dict[int, PageInfo]) -> dict[str, Any]:
         "polygon": polygon_json(block.bbox),
         "boundingBox": bbox_json(block.bbox),
     }
-    if block.table is not None:
+    if block.table is not None and cell_blocks:
         out["children"] = [
             {
                 "object": "block",
@@ -100,7 +102,9 @@ def block_json(block: Block, pages: dict[int, PageInfo]) -> dict[str, Any]:
     return out
 
 
-def chunk_json(chunk: Chunk, pages: dict[int, PageInfo]) -> dict[str, Any]:
+def chunk_json(
+    chunk: Chunk, pages: dict[int, PageInfo], cell_blocks: bool = True
+) -> dict[str, Any]:
     return {
         "object": "chunk",
         "type": chunk.type.value,
@@ -110,14 +114,15 @@ def chunk_json(chunk: Chunk, pages: dict[int, PageInfo]) -> dict[str, Any]:
             "minOcrConfidence": chunk.min_ocr_confidence,
             "avgOcrConfidence": chunk.avg_ocr_confidence,
         },
-        "blocks": [block_json(b, pages) for b in chunk.blocks],
+        "blocks": [block_json(b, pages, cell_blocks) for b in chunk.blocks],
     }
 
 
-def parse_output_json(doc: ParsedDocument) -> dict[str, Any]:
+def parse_output_json(doc: ParsedDocument, *, cell_blocks: bool = True) -> dict[str, Any]:
+    """``cell_blocks``: emit ``table_cell`` children (``blockOptions.tables.cellBlocksEnabled``)."""
     pages = {p.number: p for p in doc.pages}
     return {
-        "chunks": [chunk_json(c, pages) for c in doc.chunks],
+        "chunks": [chunk_json(c, pages, cell_blocks) for c in doc.chunks],
         "metadata": {
             "originalMimeType": doc.mime_type,
             "finalMimeType": doc.mime_type,

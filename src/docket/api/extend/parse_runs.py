@@ -28,7 +28,8 @@ ResponseType = Annotated[Literal["json", "url"], Query(alias="responseType")]
 
 def output_dict(svc: Services, run: Run) -> dict[str, Any]:
     doc = ParsedDocument.model_validate_json(svc.runs.output(run))
-    return parse_output_json(doc)
+    tables = run.config.get("echo", {}).get("blockOptions", {}).get("tables", {})
+    return parse_output_json(doc, cell_blocks=tables.get("cellBlocksEnabled") is not False)
 
 
 def output_json(svc: Services, run: Run) -> bytes:

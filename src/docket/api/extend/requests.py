@@ -35,6 +35,7 @@ class ChunkingIn(_Wire):
 
 class TablesIn(_Wire):
     target_format: TableFormat | None = None
+    cell_blocks_enabled: bool | None = None
 
 
 class FiguresIn(_Wire):
@@ -149,6 +150,8 @@ def parse_options(config: ParseConfigIn | None) -> tuple[ParseOptions, dict[str,
         strategy["options"] = chunk_opts.model_dump(by_alias=True, exclude_none=True)
     echo["chunkingStrategy"] = strategy
     block_echo = echo.setdefault("blockOptions", {})
-    block_echo.setdefault("tables", {})["targetFormat"] = options.table_format.value
+    table_echo = block_echo.setdefault("tables", {})
+    table_echo["targetFormat"] = options.table_format.value
+    table_echo.setdefault("cellBlocksEnabled", True)
     block_echo.setdefault("figures", {})["enabled"] = options.figures
     return options, echo
