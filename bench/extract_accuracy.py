@@ -465,7 +465,7 @@ def report(
     print("calibration (predicted values): bucket  n  mean-confidence  accuracy")
     ece = 0.0
     for lo in (0.0, 0.2, 0.4, 0.6, 0.8):
-        b = [(c, ok) for c, ok in calib if lo <= c < lo + 0.2 or (lo == 0.8 and c == 1.0)]
+        b = [(c, ok) for c, ok in calib if min(int(round(c * 5, 6)), 4) == round(lo * 5)]
         if b:
             mc = statistics.mean(c for c, _ in b)
             acc = sum(ok for _, ok in b) / len(b)
