@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -22,3 +23,15 @@ def test_cpu_work_runs_in_another_process_and_survives_a_crash() -> None:
         assert done.wait(10)
     finally:
         queue.shutdown()
+
+
+def test_shutdown_stops_the_worker_processes() -> None:
+    queue = InProcessQueue(2)
+    pids = {queue.run_cpu(os.getpid) for _ in range(4)}
+    queue.shutdown()
+    assert queue.closed
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            for _ in range(50):
+                os.kill(pid, 0)
+                time.sleep(0.1)

@@ -86,4 +86,9 @@ class InProcessQueue:
         with self._lock:
             pool, self._pool = self._pool, None
         if pool is not None:
+            workers = list(pool._processes.values())  # shutdown(wait=False) leaves them running
             pool.shutdown(wait=False, cancel_futures=True)
+            for proc in workers:  # work cut short here resumes on the next start (recovery)
+                proc.terminate()
+            for proc in workers:
+                proc.join(timeout=5)
