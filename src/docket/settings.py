@@ -30,6 +30,7 @@ class ServerSettings(BaseModel):
 class WorkerSettings(BaseModel):
     processes: int = Field(default=2, ge=1)  # CPU-bound parse work runs in this many processes
     max_attempts: int = Field(default=2, ge=1)  # runs interrupted by a crash are retried this often
+    run_timeout_s: float = Field(default=3600.0, gt=0)  # one run's processing time, then FAILED
 
 
 class FetchSettings(BaseModel):

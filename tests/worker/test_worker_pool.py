@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from docket.worker.pool import InProcessQueue, WorkerCrashed
+from docket.worker.pool import InProcessQueue, WorkerCrashed, WorkTimedOut
 
 
 def test_cpu_work_runs_in_another_process_and_survives_a_crash() -> None:
@@ -35,3 +35,15 @@ def test_shutdown_stops_the_worker_processes() -> None:
             for _ in range(50):
                 os.kill(pid, 0)
                 time.sleep(0.1)
+
+
+def test_a_hung_job_is_stopped_at_its_time_limit() -> None:
+    queue = InProcessQueue(1)
+    try:
+        start = time.monotonic()
+        with pytest.raises(WorkTimedOut):
+            queue.run_cpu(time.sleep, 30, timeout_s=0.5)
+        assert time.monotonic() - start < 10
+        assert queue.run_cpu(pow, 3, 2) == 9
+    finally:
+        queue.shutdown()

@@ -60,7 +60,8 @@ def build_services(
     queue = InProcessQueue(settings.worker.processes)
     runs_repo, files_repo = RunRepository(db.sessions), FileRepository(db.sessions)
     limits = (settings.limits.max_file_bytes, settings.limits.max_pages)
-    kinds: dict[str, RunKind] = {"parse": ParseKind(settings.db_url, blobs, queue, limits)}
+    parse = ParseKind(settings.db_url, blobs, queue, limits, settings.worker.run_timeout_s)
+    kinds: dict[str, RunKind] = {"parse": parse}
     executor = Executor(runs_repo, files_repo, kinds, queue, settings.worker.max_attempts)
     file_service = FileService(
         files_repo,

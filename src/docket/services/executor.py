@@ -16,7 +16,7 @@ from docket.domain.runs import Run, RunStatus
 from docket.errors import DocketError, ErrorCode
 from docket.services.runs import RunCancelled, RunKind
 from docket.store.repos import FileRepository, RunRepository
-from docket.worker.pool import JobQueue, WorkerCrashed
+from docket.worker.pool import JobQueue, WorkerCrashed, WorkTimedOut
 
 log = logging.getLogger(__name__)
 
@@ -88,12 +88,17 @@ class Executor:
             result = kind.execute(run, file)
         except RunCancelled:
             self._closed_now(self._runs.finish(run_id, RunStatus.CANCELLED))
+        except WorkTimedOut as exc:
+            self._fail(run_id, ErrorCode.INTERNAL_ERROR.value, f"processing stopped: {exc}")
         except WorkerCrashed as exc:
             if self._queue.closed:  # shutting down: leave the run open for recovery on start
                 log.info("run %s interrupted by shutdown; it resumes on the next start", run_id)
                 return
             log.error("worker crashed on %s: %s", run_id, exc)
-            self._fail(run_id, ErrorCode.INTERNAL_ERROR.value, "the worker process crashed")
+            if run.attempts < self._max_attempts:  # maybe a neighbour's crash: try once more
+                self.enqueue(run_id)
+            else:
+                self._fail(run_id, ErrorCode.INTERNAL_ERROR.value, "the worker process crashed")
         except DocketError as exc:
             code = exc.code.value if exc.code.value in kind.failure_codes else "INTERNAL_ERROR"
             self._fail(run_id, code, exc.message)

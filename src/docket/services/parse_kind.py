@@ -99,12 +99,18 @@ class ParseKind:
     failure_codes = PARSE_FAILURE_CODES
 
     def __init__(
-        self, db_url: str, blobs: BlobStore, queue: JobQueue, limits: tuple[int, int]
+        self,
+        db_url: str,
+        blobs: BlobStore,
+        queue: JobQueue,
+        limits: tuple[int, int],
+        timeout_s: float | None = None,
     ) -> None:
         self._db_url = db_url
         self._blobs = blobs
         self._queue = queue
         self._limits = limits
+        self._timeout_s = timeout_s
 
     def execute(self, run: Run, file: StoredFile) -> WorkResult:
         options = ParseOptions.model_validate(run.config.get("options", {}))
@@ -118,6 +124,7 @@ class ParseKind:
             file.blob_key,
             options.model_dump_json(),
             self._limits,
+            timeout_s=self._timeout_s,
         )
         if outcome[0] == "cancelled":
             raise RunCancelled()

@@ -14,6 +14,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol, TypeVar
 
@@ -25,10 +26,14 @@ class WorkerCrashed(RuntimeError):
     """The worker process running a job died."""
 
 
+class WorkTimedOut(WorkerCrashed):
+    """The job ran past its time limit; its worker process was stopped."""
+
+
 class JobQueue(Protocol):
     def enqueue(self, job: Callable[[], None]) -> None: ...
 
-    def run_cpu(self, fn: Callable[..., T], *args: Any) -> T: ...
+    def run_cpu(self, fn: Callable[..., T], *args: Any, timeout_s: float | None = None) -> T: ...
 
     def shutdown(self) -> None: ...
 
@@ -63,17 +68,30 @@ class InProcessQueue:
         except Exception:
             log.exception("queued job failed")
 
-    def run_cpu(self, fn: Callable[..., T], *args: Any) -> T:
+    def run_cpu(self, fn: Callable[..., T], *args: Any, timeout_s: float | None = None) -> T:
+        """``fn(*args)`` in a worker process; a hung job past ``timeout_s`` costs the pool."""
         pool = self._executor()
         try:
             future: Future[T] = pool.submit(fn, *args)
-            return future.result()
+            return future.result(timeout=timeout_s)
+        except FutureTimeout as exc:
+            self._discard(pool)
+            raise WorkTimedOut(f"the job ran longer than {timeout_s:g} s") from exc
         except BrokenProcessPool as exc:
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = None
-            pool.shutdown(wait=False, cancel_futures=True)
+            self._discard(pool)
             raise WorkerCrashed("the worker process stopped unexpectedly") from exc
+
+    def _discard(self, pool: ProcessPoolExecutor) -> None:
+        """Stop a pool's processes (jobs on it get WorkerCrashed); the next job gets a new pool."""
+        with self._lock:
+            if self._pool is pool:
+                self._pool = None
+        workers = list(pool._processes.values())  # shutdown(wait=False) leaves them running
+        pool.shutdown(wait=False, cancel_futures=True)
+        for proc in workers:
+            proc.terminate()
+        for proc in workers:
+            proc.join(timeout=5)
 
     @property
     def closed(self) -> bool:
@@ -84,11 +102,6 @@ class InProcessQueue:
         self._closed = True
         self._threads.shutdown(wait=False, cancel_futures=True)
         with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            workers = list(pool._processes.values())  # shutdown(wait=False) leaves them running
-            pool.shutdown(wait=False, cancel_futures=True)
-            for proc in workers:  # work cut short here resumes on the next start (recovery)
-                proc.terminate()
-            for proc in workers:
-                proc.join(timeout=5)
+            pool = self._pool
+        if pool is not None:  # work cut short here resumes on the next start (recovery)
+            self._discard(pool)
