@@ -6,7 +6,9 @@ import io
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pypdfium2
 import uvicorn
@@ -25,11 +27,28 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class EventLog:
+    """Collects what the run framework announces (the seam webhooks plug into)."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[str, str, dict[str, Any]]] = []
+        self._lock = threading.Lock()
+
+    def emit(self, workspace_id: str, event_type: str, payload: Mapping[str, Any]) -> None:
+        with self._lock:
+            self.items.append((workspace_id, event_type, dict(payload)))
+
+    def of(self, run_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        with self._lock:
+            return [e for e in self.items if e[2].get("id") == run_id]
+
+
 @dataclass
 class Running:
     url: str
     settings: Settings
     keys: dict[str, str]
+    events: EventLog
 
     def client(self, workspace: str = "acme") -> Extend:
         return Extend(base_url=self.url, token=self.keys[workspace])
@@ -42,7 +61,8 @@ def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, 
     keys = {name: svc.create(name)[0] for name in ("acme", "globex")}
     db.dispose()
     port = free_port()
-    app = create_app(settings)
+    events = EventLog()
+    app = create_app(settings, events=events)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -51,7 +71,7 @@ def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, 
         if time.monotonic() > deadline or not thread.is_alive():
             raise RuntimeError("server did not start")
         time.sleep(0.02)
-    return server, thread, Running(f"http://127.0.0.1:{port}", settings, keys)
+    return server, thread, Running(f"http://127.0.0.1:{port}", settings, keys, events)
 
 
 def repeat_pdf(sample: bytes, pages: int) -> bytes:

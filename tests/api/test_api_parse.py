@@ -258,3 +258,15 @@ def test_table_options(server: Running, sample_pdf: bytes) -> None:
     )
     assert html and all(not t.children for t in html)
     assert all("<table" in t.content for t in html)
+
+
+def test_every_state_change_is_announced_with_the_wire_run(server: Running) -> None:
+    client = server.client("globex")
+    run = client.parse_runs.create(file={"text": "announce me", "name": "events.txt"})
+    wait_until(lambda: len(server.events.of(run.id)) >= 2)
+    events = server.events.of(run.id)
+    assert [e[1] for e in events] == ["parse_run.processing", "parse_run.processed"]
+    ws, _, payload = events[-1]
+    assert ws != "acme" and all(e[0] == ws for e in events)
+    assert payload["object"] == "parse_run" and payload["status"] == "PROCESSED"
+    assert payload["file"]["name"] == "events.txt" and payload["metrics"]["pageCount"] >= 1
