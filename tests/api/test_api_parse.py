@@ -270,3 +270,15 @@ def test_every_state_change_is_announced_with_the_wire_run(server: Running) -> N
     assert ws != "acme" and all(e[0] == ws for e in events)
     assert payload["object"] == "parse_run" and payload["status"] == "PROCESSED"
     assert payload["file"]["name"] == "events.txt" and payload["metrics"]["pageCount"] >= 1
+
+
+def test_deleting_a_file_deletes_its_runs_and_outputs(server: Running, sample_pdf: bytes) -> None:
+    client = server.client()
+    up = client.files.upload(file=("doomed.pdf", sample_pdf))
+    run = client.parse(file={"id": up.id})
+    output = server.settings.blob_root / "outputs" / f"{run.id}.json"
+    assert output.exists()
+    client.files.delete(up.id)
+    with pytest.raises(NotFoundError):
+        client.parse_runs.retrieve(run.id)
+    assert not output.exists() and not (server.settings.blob_root / "files" / up.id).exists()
