@@ -3,8 +3,9 @@
 Word F1 over alphanumeric words (case-folded; SROIE's transcripts join and split tokens around
 punctuation inconsistently, e.g. ``12,JALAN``), the same over raw whitespace tokens,
 character error rate of the page text (lines in reading order, whitespace collapsed) and
-seconds per page, for each engine in the same run, one core (OMP_THREAD_LIMIT=1, onnxruntime
-one thread). Usage: ``python bench/ocr.py [--engines tesseract,rapidocr] [--limit N]``.
+seconds per page (wall clock, and process CPU time, which a busy shared machine does not
+inflate), for each engine in the same run, one core (OMP_THREAD_LIMIT=1, onnxruntime one
+thread). Usage: ``python bench/ocr.py [--engines tesseract,rapidocr] [--limit N]``.
 """
 
 from __future__ import annotations
@@ -82,15 +83,16 @@ def run_engine(name: str, images: list[Path]) -> dict[str, float]:
     from docket.engines.ocr.registry import get_ocr_engine
 
     engine = get_ocr_engine(name)
-    f1s, f1s_case, cers, secs = [], [], [], []  # f1s_case: whitespace tokens
+    f1s, f1s_case, cers, secs, cpu = [], [], [], [], []  # f1s_case: whitespace tokens
     for img in images:
         gold_lines = truth(img.parent.parent / "box" / f"{img.stem}.csv")
         image = Image.open(img)
         image.load()
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), time.process_time()
         page = ocr_page(engine, image, number=1, width=image.width * 72 / DEFAULT_DPI,
                         height=image.height * 72 / DEFAULT_DPI, dpi=DEFAULT_DPI)  # fmt: skip
         secs.append(time.perf_counter() - start)
+        cpu.append(time.process_time() - cpu_start)
         pred = [w.text for w in page.words]
         gold = " ".join(gold_lines).split()
         f1s.append(f1(alnum(" ".join(pred)), alnum(" ".join(gold))))
@@ -105,6 +107,7 @@ def run_engine(name: str, images: list[Path]) -> dict[str, float]:
         "cer": statistics.mean(cers),
         "s_per_page": statistics.mean(secs),
         "s_p95": sorted(secs)[int(0.95 * (len(secs) - 1))],
+        "cpu_per_page": statistics.mean(cpu),
     }
 
 
@@ -137,15 +140,17 @@ def main() -> int:
         images = images[: args.limit]
     print(f"SROIE receipts: {len(images)} images from {DATA / 'sroie'}")
     print(f"{'engine':10s} {'pages':>5s} {'wordF1':>7s} {'F1 ws':>7s} {'CER':>6s} "
-          f"{'s/page':>7s} {'p95':>6s}")  # fmt: skip
+          f"{'s/page':>7s} {'p95':>6s} {'cpu s/p':>7s}")  # fmt: skip
     for name in args.engines.split(","):
         try:
             r = run_engine(name, images)
         except Exception as exc:  # an engine whose extra is not installed
             print(f"{name:10s} unavailable: {exc}")
             continue
-        print(f"{name:10s} {r['pages']:5.0f} {r['word_f1']:7.3f} {r['word_f1_ws']:7.3f} "
-              f"{r['cer']:6.3f} {r['s_per_page']:7.2f} {r['s_p95']:6.2f}")  # fmt: skip
+        print(
+            f"{name:10s} {r['pages']:5.0f} {r['word_f1']:7.3f} {r['word_f1_ws']:7.3f} "
+            f"{r['cer']:6.3f} {r['s_per_page']:7.2f} {r['s_p95']:6.2f} {r['cpu_per_page']:7.2f}"
+        )
     print("scanned PDFs (olmocr-bench sample):")
     for name in args.engines.split(","):
         try:
