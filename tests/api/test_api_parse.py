@@ -174,7 +174,7 @@ def test_cancel_stops_a_long_run(server: Running, long_pdf: bytes, sample_pdf: b
     start = time.monotonic()
     small = client.files.upload(file=("after.pdf", sample_pdf))
     assert client.parse(file={"id": small.id}).status == "PROCESSED"
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 8
     final = httpx.get(f"{server.url}/parse_runs/{run.id}", headers=_headers(server)).json()
     assert final["status"] == "CANCELLED" and "output" not in final
 
