@@ -128,3 +128,32 @@ def test_legacy_xls_golden() -> None:
     table = next(b.table for b in doc.blocks if b.table is not None)
     merged = next(c for c in table.cells if c.text == "All orders shipped")
     assert (merged.row, merged.col_span) == (2, 3)
+
+
+def test_docx_ordered_lists_keep_their_numbers() -> None:
+    import io
+
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml.parser import OxmlElement
+
+    d = docx.Document()
+    for item in ("mix", "bake", "serve"):
+        d.add_paragraph(item, style="List Number")
+    d.add_paragraph("a note")
+    # A paragraph numbered directly (numPr on the paragraph, as Word writes it), sharing the
+    # numbering definition the "List Number" style points to.
+    style_num = d.styles["List Number"].element.pPr.numPr.numId.val
+    p = d.add_paragraph("clean up")
+    num_pr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), "0")
+    num_id = OxmlElement("w:numId")
+    num_id.set(qn("w:val"), str(style_num))
+    num_pr.append(ilvl)
+    num_pr.append(num_id)
+    p._p.get_or_add_pPr().append(num_pr)
+    out = io.BytesIO()
+    d.save(out)
+    doc = parse_document(out.getvalue())
+    assert doc.markdown == "1. mix\n\n2. bake\n\n3. serve\n\na note\n\n1. clean up"

@@ -39,12 +39,13 @@ def read_docx(data: bytes) -> list[FlowPage]:
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors…
         raise CorruptFile(f"the DOCX cannot be read: {exc}") from exc
     flow = Flow()
+    lists = _Lists(document)
     sections = list(document.sections)
     if sections:
         _furniture(flow, sections[0].header, BlockType.HEADER)
     for child in document.element.body.iterchildren():
         if child.tag == f"{_W}p":
-            _paragraph(flow, Paragraph(child, document))
+            _paragraph(flow, Paragraph(child, document), lists)
         elif child.tag == f"{_W}tbl":
             _table(flow, DocxTable(child, document))
     if sections:
@@ -67,7 +68,7 @@ def _style_name(p: Any) -> str:
         return ""
 
 
-def _paragraph(flow: Flow, p: Any) -> None:
+def _paragraph(flow: Flow, p: Any, lists: _Lists) -> None:
     el = p._p
     if el.find(f".//{_W}lastRenderedPageBreak") is not None and _breaks_first(el):
         flow.page_break()
@@ -80,17 +81,15 @@ def _paragraph(flow: Flow, p: Any) -> None:
     elif heading:
         flow.add(BlockType.HEADING, text, level=max(1, min(int(heading.group(1)), 6)))
     elif num is not None or style.lower().startswith("list"):
-        level = 0
-        ilvl = num.find(f"{_W}ilvl") if num is not None else None
-        if ilvl is not None:
-            try:
-                level = int(ilvl.get(f"{_W}val", "0"))
-            except ValueError:
-                level = 0
+        level, num_id = 0, style
+        if num is not None:
+            level = _int_val(num.find(f"{_W}ilvl"))
+            num_id = str(_int_val(num.find(f"{_W}numId")))
         styled = _LIST_LEVEL.match(style)
-        if ilvl is None and styled:
+        if (num is None or num.find(f"{_W}ilvl") is None) and styled:
             level = int(styled.group(1)) - 1  # "List Bullet 2" is the second level
-        marker = "1." if "number" in style.lower() else "•"
+        ordered = lists.ordered(num_id, level) if num is not None else "number" in style.lower()
+        marker = lists.marker(num_id, level, ordered)
         flow.add(BlockType.LIST_ITEM, f"{marker} {text.strip()}" if text.strip() else "",
                  indent=level)  # fmt: skip
     else:
@@ -102,6 +101,56 @@ def _paragraph(flow: Flow, p: Any) -> None:
         if br.get(f"{_W}type") == "page":
             flow.page_break()
             break
+
+
+def _int_val(el: Any) -> int:
+    try:
+        return int(el.get(f"{_W}val", "0")) if el is not None else 0
+    except ValueError:
+        return 0
+
+
+class _Lists:
+    """Numbering formats from numbering.xml and running counters, so ordered lists keep their
+    numbers ("1.", "2.", …) and bullets stay bullets."""
+
+    def __init__(self, document: Any) -> None:
+        self._formats: dict[tuple[str, int], str] = {}
+        self._counters: dict[str, list[int]] = {}
+        try:
+            numbering = document.part.numbering_part.element
+        except (AttributeError, KeyError, NotImplementedError):
+            return
+        abstract: dict[str, dict[int, str]] = {}
+        for node in numbering.iterchildren(f"{_W}abstractNum"):
+            levels = abstract.setdefault(node.get(f"{_W}abstractNumId", ""), {})
+            for lvl in node.iterchildren(f"{_W}lvl"):
+                fmt = lvl.find(f"{_W}numFmt")
+                levels[_int_val_attr(lvl, "ilvl")] = (
+                    fmt.get(f"{_W}val", "") if fmt is not None else ""
+                )
+        for node in numbering.iterchildren(f"{_W}num"):
+            ref = node.find(f"{_W}abstractNumId")
+            levels = abstract.get(ref.get(f"{_W}val", "") if ref is not None else "", {})
+            for level, fmt in levels.items():
+                self._formats[(node.get(f"{_W}numId", ""), level)] = fmt
+
+    def ordered(self, num_id: str, level: int) -> bool:
+        return self._formats.get((num_id, level), "bullet") not in ("bullet", "none", "")
+
+    def marker(self, num_id: str, level: int, ordered: bool) -> str:
+        counts = self._counters.setdefault(num_id, [])
+        del counts[level + 1 :]  # a shallower item restarts the deeper levels
+        counts.extend([0] * (level + 1 - len(counts)))
+        counts[level] += 1
+        return f"{counts[level]}." if ordered else "•"
+
+
+def _int_val_attr(el: Any, name: str) -> int:
+    try:
+        return int(el.get(f"{_W}{name}", "0"))
+    except ValueError:
+        return 0
 
 
 def _breaks_first(el: Any) -> bool:
