@@ -11,13 +11,20 @@ import re
 
 from docket.domain.document import Block, BlockType, Line, PageContent
 from docket.domain.geometry import BBox
-from docket.engines.layout.lines import body_font_size, build_lines, line_box
+from docket.engines.layout.lines import (
+    MARKER,
+    body_font_size,
+    build_lines,
+    line_box,
+    normalise_font_sizes,
+)
 from docket.engines.layout.reading_order import order
 
-_BULLET = re.compile(
-    r"^([•●○◦▪▫■□‣⁃∙·\-–—*➢➤►]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$"
+_BULLET = MARKER
+_KEY_VALUE = re.compile(r"^([^:\s][^:]{0,39}):\s*(\S.*)?$")
+_RUNNING_HEAD = re.compile(
+    r"^(\d{1,4}|[ivxlcIVXLC]{1,6})\s+\S.{0,80}$|^\S.{0,80}\s(\d{1,4}|[ivxlcIVXLC]{1,6})$"
 )
-_KEY_VALUE = re.compile(r"^([^:]{1,40}):\s+(\S.*)$")
 _PAGE_NUMBER = re.compile(
     r"^(page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE
 )
@@ -28,6 +35,7 @@ class HeuristicLayout:
     """:class:`~docket.engines.base.LayoutEngine` from geometry and font cues."""
 
     def analyze(self, page: PageContent, tables: list[Block]) -> list[Block]:
+        normalise_font_sizes(page.words)
         table_boxes = [t.bbox for t in tables]
         figure_boxes = [b for b in page.images if not _inside_any(b, table_boxes, 0.5)]
         words = [
@@ -38,24 +46,26 @@ class HeuristicLayout:
         ]
         body = body_font_size(page.words)
         lines = build_lines(words)
-        blocks = self._paragraphs(lines, body, page.number)
+        blocks = self._paragraphs(lines, body, page.number, page.height)
         blocks.extend(self._figures(page, figure_boxes))
         blocks.extend(tables)
         gutter = max(6.0, 0.8 * body)
         return order(blocks, [b.bbox for b in blocks], gutter)
 
-    def _paragraphs(self, lines: list[Line], body: float, page: int) -> list[Block]:
+    def _paragraphs(self, lines: list[Line], body: float, page: int, height: float) -> list[Block]:
         if not lines:
             return []
         gutter = max(6.0, 0.8 * body)
         ordered = order(lines, [ln.bbox for ln in lines], gutter)
         groups: list[list[Line]] = []
         for ln in ordered:
-            if groups and _continues(groups[-1], ln):
+            if groups and _continues(groups[-1], ln, body):
                 groups[-1].append(ln)
             else:
                 groups.append([ln])
-        return [self._typed(g, body, page) for g in groups]
+        blocks = [self._typed(g, body, page) for g in groups]
+        _mark_running_head(blocks, lines, height)
+        return blocks
 
     def _typed(self, lines: list[Line], body: float, page: int) -> Block:
         text = _join_lines(lines)
@@ -66,11 +76,11 @@ class HeuristicLayout:
         level: int | None = None
         if _BULLET.match(first) and len(lines[0].words) > 1:
             kind = BlockType.LIST_ITEM
+        elif len(lines) <= 2 and _is_key_value(lines[0]):
+            kind = BlockType.KEY_VALUE
         elif _is_heading(lines, text, size, body):
             kind = BlockType.HEADING
             level = _heading_level(size, body)
-        elif len(lines) == 1 and _KEY_VALUE.match(text) and not text.endswith(_SENTENCE_END[:1]):
-            kind = BlockType.KEY_VALUE
         elif len(lines) == 1 and _PAGE_NUMBER.match(text.strip()):
             kind = BlockType.PAGE_NUMBER
         return Block(type=kind, page=page, bbox=box, text=text, level=level, lines=lines)
@@ -99,7 +109,7 @@ class HeuristicLayout:
         return out
 
 
-def _continues(group: list[Line], ln: Line) -> bool:
+def _continues(group: list[Line], ln: Line, body: float) -> bool:
     prev = group[-1]
     ph, h = prev.bbox.height, ln.bbox.height
     if ph <= 0 or h <= 0:
@@ -116,7 +126,53 @@ def _continues(group: list[Line], ln: Line) -> bool:
     if _BULLET.match(first) and len(ln.words) > 1:
         return False
     overlap = min(prev.bbox.right, ln.bbox.right) - max(prev.bbox.left, ln.bbox.left)
-    return overlap > 0
+    if overlap <= 0:
+        return False
+    em = max(s or ps or body, 1.0)
+    head = group[0]
+    listed = bool(head.words) and _BULLET.match(head.words[0].text) is not None
+    if listed and ln.bbox.left < head.bbox.left + 0.5 * em:
+        # a list item's continuation is indented past its marker
+        return ln.bbox.left > head.words[0].bbox.right
+    if _is_key_value(ln) or (_is_key_value(prev) and prev.bbox.width < 0.85 * ln.bbox.width):
+        return False
+    right = max(x.bbox.right for x in group[-3:])
+    if prev.text.rstrip().endswith((".", ":", "!", "?")) and prev.bbox.right < right - 4 * em:
+        return False  # a short last line closes its paragraph
+    # a first-line indent (below a line flush with the one before) starts a new paragraph
+    return (
+        listed
+        or len(group) < 2
+        or ln.bbox.left <= prev.bbox.left + 0.8 * em
+        or abs(prev.bbox.left - group[-2].bbox.left) >= 0.5 * em
+    )
+
+
+def _is_key_value(ln: Line) -> bool:
+    """A short label and a colon, then a value: 'Invoice date: 12 March 2026'."""
+    text = ln.text
+    m = _KEY_VALUE.match(text)
+    if not m or len(text) > 90 or (text.rstrip().endswith((".", ";")) and len(text) > 60):
+        return False
+    label = m.group(1)
+    return len(label.split()) <= 5 and not label.rstrip().endswith(("http", "https"))
+
+
+def _mark_running_head(blocks: list[Block], lines: list[Line], height: float) -> None:
+    """A page-top or page-bottom line like '400 BRITISH HUSBANDRY. [Ch. XIX.' is furniture."""
+    if not lines:
+        return
+    top = min(ln.bbox.top for ln in lines)
+    bottom = max(ln.bbox.bottom for ln in lines)
+    for b in blocks:
+        if len(b.lines) != 1 or b.type not in (BlockType.TEXT, BlockType.HEADING):
+            continue
+        if not _RUNNING_HEAD.match(b.text.strip()):
+            continue
+        if b.bbox.top <= top + 0.5 and b.bbox.bottom < 0.12 * height:
+            b.type, b.level = BlockType.HEADER, None
+        elif b.bbox.bottom >= bottom - 0.5 and b.bbox.top > 0.88 * height:
+            b.type, b.level = BlockType.FOOTER, None
 
 
 def _is_heading(lines: list[Line], text: str, size: float, body: float) -> bool:

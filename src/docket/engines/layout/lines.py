@@ -1,16 +1,40 @@
 """Words to line segments.
 
-A line segment is a run of words on one baseline with no gap wider than a column gutter, so
-that two columns sharing a baseline give two segments (the reading-order step needs that).
+A line segment is a run of words on one baseline with no column gutter inside it, so that two
+columns sharing a baseline give two segments (the reading-order step needs that). Justified
+text stretches every space of a line alike, so a wide gap splits only when it is much wider
+than the row's typical space, when the type changes across it, or when most neighbouring rows
+that span it are blank there too.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from itertools import pairwise
 from statistics import median
 
 from docket.domain.document import Line, Word
 from docket.domain.geometry import BBox
+
+_NEAR_ROWS = 2  # rows looked at on each side when judging a gap
+_LONE_GAP_EM = 2.0  # with no neighbour to ask, a gap this wide (in em) still splits
+# a list marker set apart from its text (bullet glyphs, "1.", "(a)") stays on the text's line
+MARKER = re.compile(
+    r"^([•●○◦▪▫■□‣⁃∙·\-–—*➢➤►✓✔]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$"
+)
+
+
+def normalise_font_sizes(words: list[Word]) -> None:
+    """Repair font sizes that say nothing about the glyphs (fonts scaled by the text matrix).
+
+    Some producers set every font at size 1 and scale with the matrix; the box height is then
+    the only size cue. Sizes are fixed in place so every later step sees one consistent scale.
+    """
+    for w in words:
+        h = w.bbox.height
+        if h > 0 and (w.font_size <= 0 or w.font_size < 0.35 * h):
+            w.font_size = round(h * 0.8, 1)
 
 
 def body_font_size(words: list[Word]) -> float:
@@ -26,30 +50,103 @@ def body_font_size(words: list[Word]) -> float:
     return max(weights.items(), key=lambda kv: kv[1])[0]
 
 
+class _Row:
+    __slots__ = ("bottom", "left", "lefts", "right", "top", "words")
+
+    def __init__(self, words: list[Word]) -> None:
+        words.sort(key=lambda w: w.bbox.left)
+        self.words = words
+        self.lefts = [w.bbox.left for w in words]
+        self.top = min(w.bbox.top for w in words)
+        self.bottom = max(w.bbox.bottom for w in words)
+        self.left = words[0].bbox.left
+        self.right = max(w.bbox.right for w in words)
+
+    def covered(self, a: float, b: float) -> float:
+        """Length of [a, b] covered by this row's words."""
+        total = 0.0
+        i = max(0, bisect_right(self.lefts, a) - 1)
+        while i < len(self.words) and self.words[i].bbox.left < b:
+            box = self.words[i].bbox
+            total += max(0.0, min(b, box.right) - max(a, box.left))
+            i += 1
+        return total
+
+
+def _rows(words: list[Word]) -> list[_Row]:
+    """Words sharing a baseline band; a row's band is its first word's, so it never grows.
+
+    A growing band would chain the lines of a small-type column onto one row with the lines
+    of a large-type column beside it, interleaving their words.
+    """
+    groups: list[list[Word]] = []
+    bands: list[tuple[float, float]] = []
+    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
+        b = w.bbox
+        best, best_overlap = -1, 0.0
+        for k in range(len(groups) - 1, max(-1, len(groups) - 7), -1):
+            top, bottom = bands[k]
+            overlap = min(bottom, b.bottom) - max(top, b.top)
+            if overlap >= 0.5 * min(bottom - top, b.height) and overlap > best_overlap:
+                best, best_overlap = k, overlap
+        if best >= 0:
+            groups[best].append(w)
+        else:
+            groups.append([w])
+            bands.append((b.top, b.bottom))
+    rows = [_Row(g) for g in groups]
+    rows.sort(key=lambda r: (r.top + r.bottom) / 2)
+    return rows
+
+
+def _is_gutter(rows: list[_Row], k: int, left: BBox, right: BBox, size: float) -> bool:
+    """Whether the gap between ``left`` and ``right`` on row ``k`` separates two columns."""
+    a, b = left.right, right.left
+    row = rows[k]
+    height = max(row.bottom - row.top, size)
+    votes = 0
+    blank = 0
+    for j in (*range(k - 1, k - 1 - _NEAR_ROWS, -1), *range(k + 1, k + 1 + _NEAR_ROWS)):
+        if not 0 <= j < len(rows):
+            continue
+        other = rows[j]
+        distance = max(other.top - row.bottom, row.top - other.bottom)
+        if distance > 1.5 * height:
+            continue
+        # only rows reaching both sides of the gap can tell a gutter from a wide space
+        if other.left >= left.right - 1 or other.right <= right.left + 1:
+            continue
+        votes += 1
+        if other.covered(a, b) < 0.3 * (b - a):
+            blank += 1
+    if not votes:
+        return b - a > _LONE_GAP_EM * size
+    return 2 * blank > votes
+
+
 def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
     """Group words into line segments, top to bottom then left to right."""
     if not words:
         return []
-    rows: list[list[Word]] = []
-    row_top = row_bottom = 0.0
-    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
-        b = w.bbox
-        if rows:
-            overlap = min(row_bottom, b.bottom) - max(row_top, b.top)
-            if overlap >= 0.5 * min(row_bottom - row_top, b.height):
-                rows[-1].append(w)
-                row_top = min(row_top, b.top)
-                row_bottom = max(row_bottom, b.bottom)
-                continue
-        rows.append([w])
-        row_top, row_bottom = b.top, b.bottom
+    rows = _rows(words)
     lines: list[Line] = []
-    for row in rows:
-        row.sort(key=lambda w: w.bbox.left)
-        current: list[Word] = [row[0]]
-        for prev, w in pairwise(row):
+    for k, row in enumerate(rows):
+        current: list[Word] = [row.words[0]]
+        gaps = sorted(b.bbox.left - a.bbox.right for a, b in pairwise(row.words))
+        typical = gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
+        for prev, w in pairwise(row.words):
             size = max(prev.font_size, w.font_size, prev.bbox.height * 0.7, 1.0)
-            if w.bbox.left - prev.bbox.right > gap_factor * size:
+            gap = w.bbox.left - prev.bbox.right
+            lone_marker = len(current) == 1 and MARKER.match(prev.text) is not None
+            if (
+                gap > gap_factor * size
+                and not (lone_marker and gap < 6 * size)
+                and (
+                    (typical > 0 and gap > 2.5 * typical)
+                    or not 0.8 < prev.bbox.height / max(w.bbox.height, 0.01) < 1.25
+                    or _is_gutter(rows, k, prev.bbox, w.bbox, size)
+                )
+            ):
                 lines.append(_line(current))
                 current = [w]
             else:
