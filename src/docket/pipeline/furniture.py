@@ -43,7 +43,7 @@ def mark_furniture(pages: list[tuple[PageInfo, list[Block]]]) -> None:
                 continue
             repeated = n > 1 and counts[(band, _key(b.text))] >= need
             tiny_margin = _in_extreme_margin(b, info) and len(b.text) < 120
-            if repeated or (tiny_margin and b.type is not BlockType.HEADING):
+            if repeated or tiny_margin:
                 b.type = BlockType.HEADER if band == "top" else BlockType.FOOTER
                 b.level = None
 

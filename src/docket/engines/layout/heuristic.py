@@ -37,7 +37,11 @@ class HeuristicLayout:
     def analyze(self, page: PageContent, tables: list[Block]) -> list[Block]:
         normalise_font_sizes(page.words)
         table_boxes = [t.bbox for t in tables]
-        figure_boxes = [b for b in page.images if not _inside_any(b, table_boxes, 0.5)]
+        figure_boxes = [
+            b
+            for b in page.images
+            if not _inside_any(b, table_boxes, 0.5) and not _is_backdrop(b, page)
+        ]
         words = [
             w
             for w in page.words
@@ -57,20 +61,29 @@ class HeuristicLayout:
             return []
         gutter = max(6.0, 0.8 * body)
         ordered = order(lines, [ln.bbox for ln in lines], gutter)
+        edges = _running_heads(lines, height)
         groups: list[list[Line]] = []
         for ln in ordered:
-            if groups and _continues(groups[-1], ln, body):
+            if (
+                groups
+                and id(ln) not in edges
+                and id(groups[-1][-1]) not in edges
+                and _continues(groups[-1], ln, body)
+            ):
                 groups[-1].append(ln)
             else:
                 groups.append([ln])
         blocks = [self._typed(g, body, page) for g in groups]
-        _mark_running_head(blocks, lines, height)
+        for b in blocks:
+            kind = edges.get(id(b.lines[0]))
+            if kind is not None and b.type is not BlockType.PAGE_NUMBER:
+                b.type, b.level = kind, None
         return blocks
 
     def _typed(self, lines: list[Line], body: float, page: int) -> Block:
         text = _join_lines(lines)
         box = line_box(lines)
-        size = max(ln.font_size for ln in lines)
+        size = _typical_size(lines)
         first = lines[0].words[0].text if lines[0].words else ""
         kind = BlockType.TEXT
         level: int | None = None
@@ -148,6 +161,20 @@ def _continues(group: list[Line], ln: Line, body: float) -> bool:
     )
 
 
+def _typical_size(lines: list[Line]) -> float:
+    """Median word size, so one tall glyph (a bracket, a dash) does not make a heading."""
+    sizes = sorted(w.font_size for ln in lines for w in ln.words if w.font_size > 0)
+    return sizes[len(sizes) // 2] if sizes else 0.0
+
+
+def _is_backdrop(box: BBox, page: PageContent) -> bool:
+    """A page-sized image under much text (a scan with its OCR layer, a background) is no figure."""
+    if box.area < 0.5 * page.width * page.height:
+        return False
+    inside = sum(1 for w in page.words if box.contains_point(w.bbox.cx, w.bbox.cy))
+    return inside >= 40
+
+
 def _is_key_value(ln: Line) -> bool:
     """A short label and a colon, then a value: 'Invoice date: 12 March 2026'."""
     text = ln.text
@@ -158,21 +185,34 @@ def _is_key_value(ln: Line) -> bool:
     return len(label.split()) <= 5 and not label.rstrip().endswith(("http", "https"))
 
 
-def _mark_running_head(blocks: list[Block], lines: list[Line], height: float) -> None:
-    """A page-top or page-bottom line like '400 BRITISH HUSBANDRY. [Ch. XIX.' is furniture."""
-    if not lines:
-        return
-    top = min(ln.bbox.top for ln in lines)
-    bottom = max(ln.bbox.bottom for ln in lines)
-    for b in blocks:
-        if len(b.lines) != 1 or b.type not in (BlockType.TEXT, BlockType.HEADING):
-            continue
-        if not _RUNNING_HEAD.match(b.text.strip()):
-            continue
-        if b.bbox.top <= top + 0.5 and b.bbox.bottom < 0.12 * height:
-            b.type, b.level = BlockType.HEADER, None
-        elif b.bbox.bottom >= bottom - 0.5 and b.bbox.top > 0.88 * height:
-            b.type, b.level = BlockType.FOOTER, None
+def _running_heads(lines: list[Line], height: float) -> dict[int, BlockType]:
+    """The page's first or last row when short and carrying a page or chapter number.
+
+    E.g. '400  BRITISH HUSBANDRY.  [Ch. XIX.' is furniture even on a single page, where no
+    repetition shows. Maps ``id(line)`` to HEADER / FOOTER.
+    """
+    real = [ln for ln in lines if any(c.isalnum() for c in ln.text)]
+    if len(real) < 3:
+        return {}
+    top = min(ln.bbox.top for ln in real)
+    bottom = max(ln.bbox.bottom for ln in real)
+    out: dict[int, BlockType] = {}
+    for edge, kind in ((True, BlockType.HEADER), (False, BlockType.FOOTER)):
+        row = [
+            ln
+            for ln in real
+            if (
+                (ln.bbox.top <= top + 0.5 * ln.bbox.height and ln.bbox.bottom < 0.12 * height)
+                if edge
+                else (
+                    ln.bbox.bottom >= bottom - 0.5 * ln.bbox.height and ln.bbox.top > 0.88 * height
+                )
+            )
+        ]
+        text = " ".join(ln.text for ln in sorted(row, key=lambda ln: ln.bbox.left)).strip()
+        if row and len(row) < len(real) and _RUNNING_HEAD.match(text):
+            out.update((id(ln), kind) for ln in row)
+    return out
 
 
 def _is_heading(lines: list[Line], text: str, size: float, body: float) -> bool:

@@ -28,12 +28,12 @@ MARKER = re.compile(
 def normalise_font_sizes(words: list[Word]) -> None:
     """Repair font sizes that say nothing about the glyphs (fonts scaled by the text matrix).
 
-    Some producers set every font at size 1 and scale with the matrix; the box height is then
-    the only size cue. Sizes are fixed in place so every later step sees one consistent scale.
+    Some producers set every font at size 1 (or 40) and scale with the matrix; the box height
+    is then the only size cue. Sizes are fixed in place so every later step sees one consistent scale.
     """
     for w in words:
         h = w.bbox.height
-        if h > 0 and (w.font_size <= 0 or w.font_size < 0.35 * h):
+        if h > 0 and (w.font_size <= 0 or not 0.35 * h <= w.font_size <= 2.5 * h):
             w.font_size = round(h * 0.8, 1)
 
 
@@ -143,7 +143,7 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
                 and not (lone_marker and gap < 6 * size)
                 and (
                     (typical > 0 and gap > 2.5 * typical)
-                    or not 0.8 < prev.bbox.height / max(w.bbox.height, 0.01) < 1.25
+                    or not 0.67 < prev.bbox.height / max(w.bbox.height, 0.01) < 1.5
                     or _is_gutter(rows, k, prev.bbox, w.bbox, size)
                 )
             ):
