@@ -18,6 +18,7 @@ from docket.pipeline.chunking import chunk_pages
 from docket.pipeline.detect import detect
 from docket.pipeline.formats import PDF, ParseLimits, check_size
 from docket.pipeline.furniture import mark_furniture
+from docket.pipeline.headings import harmonise_heading_levels
 from docket.pipeline.ids import block_id
 from docket.pipeline.render import render_block, spatial_text
 from docket.pipeline.scans import annotate_confidence, scan_reader
@@ -131,6 +132,7 @@ def parse_document(
         first = errors[0]
         raise DocketError(first.message, code=ErrorCode(first.code))
     mark_furniture(analysed)
+    harmonise_heading_levels(analysed)
     for _, blocks in analysed:
         for b in blocks:
             b.content = render_block(b, options.table_format)

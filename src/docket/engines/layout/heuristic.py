@@ -22,6 +22,7 @@ from docket.engines.layout.reading_order import order
 
 _BULLET = MARKER
 _KEY_VALUE = re.compile(r"^([^:\s][^:]{0,39}):\s*(\S.*)?$")
+_MATH = re.compile(r"[=∫∑∏√∇∂≤≥≠≈±×⋅∞∈∀∃→⇒≡∝]")
 _RUNNING_HEAD = re.compile(
     r"^(\d{1,4}|[ivxlcIVXLC]{1,6})\s+\S.{0,80}$|^\S.{0,80}\s(\d{1,4}|[ivxlcIVXLC]{1,6})$"
 )
@@ -91,6 +92,8 @@ class HeuristicLayout:
             kind = BlockType.LIST_ITEM
         elif len(lines) <= 2 and _is_key_value(lines[0]):
             kind = BlockType.KEY_VALUE
+        elif _is_formula(text, len(lines)):
+            kind = BlockType.FORMULA
         elif _is_heading(lines, text, size, body):
             kind = BlockType.HEADING
             level = _heading_level(size, body)
@@ -159,6 +162,15 @@ def _continues(group: list[Line], ln: Line, body: float) -> bool:
         or ln.bbox.left <= prev.bbox.left + 0.8 * em
         or abs(prev.bbox.left - group[-2].bbox.left) >= 0.5 * em
     )
+
+
+def _is_formula(text: str, n_lines: int) -> bool:
+    """Display math: operators and symbols with few real words ('∫ f(x) dx = F(b) − F(a)')."""
+    if n_lines > 6 or not _MATH.search(text):
+        return False
+    tokens = text.split()
+    wordy = sum(1 for t in tokens if len(t) >= 4 and t.isalpha())
+    return wordy <= max(1, len(tokens) // 6)
 
 
 def _typical_size(lines: list[Line]) -> float:

@@ -29,7 +29,7 @@ def normalise_font_sizes(words: list[Word]) -> None:
     """Repair font sizes that say nothing about the glyphs (fonts scaled by the text matrix).
 
     Some producers set every font at size 1 (or 40) and scale with the matrix; the box height
-    is then the only size cue. Sizes are fixed in place so every later step sees one consistent scale.
+    is then the only size cue. Sizes are fixed in place so every later step sees one scale.
     """
     for w in words:
         h = w.bbox.height

@@ -15,6 +15,10 @@ from docket.domain.geometry import BBox
 
 T = TypeVar("T")
 
+# a blank band this many gutters high across the whole region is read first, before columns:
+# rows of cards, a title block, a full-width figure (text columns rarely break in line)
+_BAND_GAP = 2.5
+
 
 def order(items: Sequence[T], boxes: Sequence[BBox], gutter: float) -> list[T]:
     idx = _order(list(range(len(items))), boxes, gutter, depth=0)
@@ -24,9 +28,15 @@ def order(items: Sequence[T], boxes: Sequence[BBox], gutter: float) -> list[T]:
 def _order(idx: list[int], boxes: Sequence[BBox], gutter: float, depth: int) -> list[int]:
     if len(idx) <= 1 or depth > 40:
         return sorted(idx, key=lambda i: (boxes[i].top, boxes[i].left))
+    bands = _split_y(idx, boxes, min_gap=_BAND_GAP * gutter)
+    if len(bands) > 1:
+        out: list[int] = []
+        for band in bands:
+            out.extend(_order(band, boxes, gutter, depth + 1))
+        return out
     columns = _split_x(idx, boxes, gutter)
     if len(columns) > 1:
-        out: list[int] = []
+        out = []
         for col in columns:
             out.extend(_order(col, boxes, gutter, depth + 1))
         return out
@@ -65,12 +75,12 @@ def _split_x(idx: list[int], boxes: Sequence[BBox], gutter: float) -> list[list[
     return [c for c in cols if c]
 
 
-def _split_y(idx: list[int], boxes: Sequence[BBox]) -> list[list[int]]:
+def _split_y(idx: list[int], boxes: Sequence[BBox], min_gap: float = -0.5) -> list[list[int]]:
     ordered = sorted(idx, key=lambda i: boxes[i].top)
     strips: list[list[int]] = [[ordered[0]]]
     reach = boxes[ordered[0]].bottom
     for i in ordered[1:]:
-        if boxes[i].top >= reach - 0.5:
+        if boxes[i].top >= reach + min_gap:
             strips.append([i])
         else:
             strips[-1].append(i)
