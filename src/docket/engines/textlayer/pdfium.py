@@ -9,7 +9,9 @@ runs under one process-wide lock, and native errors become :class:`DocketError` 
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,17 +19,29 @@ from typing import Any
 
 from docket.domain.document import PageContent, Word
 from docket.domain.geometry import BBox
-from docket.errors import CorruptFile, DocketError, ErrorCode, PasswordProtectedFile
+from docket.errors import (
+    CorruptFile,
+    DocketError,
+    ErrorCode,
+    FileSizeTooLarge,
+    PasswordProtectedFile,
+)
 
 PDFIUM_LOCK = threading.RLock()
 
 _MAX_PATH_SEGMENTS = 4000
-_MAX_OBJECTS = 200_000
+_MAX_OBJECTS = 200_000  # page objects visited for graphics, nested forms included
+_MAX_PAGE_OBJECTS = 100_000  # top-level objects: a page over this is a page error, not a hang
+_MAX_CHARS = 300_000  # characters on one page (a dense page has ~10 000)
+_PAGE_SECONDS = 30.0  # Python-side work on one page before it is given up as a page error
+_CHECK_EVERY = 4096
 _RULE_MAX_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 4.0
 
 _FONT_BOLD_FLAG = 1 << 18  # PDF font descriptor ForceBold
 _FONT_ITALIC_FLAG = 1 << 6
+_WORD = re.compile(r"[^\s\x00\ufffe]+")
+_NO_FONT = (False, False, "")
 
 
 def _pdfium() -> tuple[Any, Any]:
@@ -71,12 +85,31 @@ class _Frame:
         return BBox(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
 
 
+class _Budget:
+    """Wall-clock allowance for the Python work on one page (native work is bounded by caps)."""
+
+    __slots__ = ("deadline", "number")
+
+    def __init__(self, number: int, seconds: float = _PAGE_SECONDS) -> None:
+        self.number = number
+        self.deadline = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise DocketError(
+                f"page {self.number} took too long to read and was skipped",
+                code=ErrorCode.TIMEOUT,
+            )
+
+
 class PdfiumDocument:
     """An open PDF; :meth:`read_page` loads and frees one page at a time."""
 
-    def __init__(self, pdf: Any) -> None:
+    def __init__(self, pdf: Any, page_seconds: float = _PAGE_SECONDS) -> None:
         self._pdf = pdf
-        self._fonts: dict[int, tuple[bool, bool, str]] = {}
+        self._page_seconds = page_seconds
+        self._fonts: dict[int, tuple[bool, bool, str]] = {}  # by font handle
+        self._objects: dict[int, tuple[bool, bool, str]] = {}  # by text object, per page
         with PDFIUM_LOCK:
             self._page_count = len(pdf)
 
@@ -88,20 +121,27 @@ class PdfiumDocument:
         if not 1 <= number <= self._page_count:
             raise DocketError(f"page {number} out of range", code=ErrorCode.INVALID_REQUEST)
         _, raw = _pdfium()
+        budget = _Budget(number, self._page_seconds)
         with PDFIUM_LOCK:
             try:
                 page = self._pdf[number - 1]
             except Exception as exc:  # pdfium raises its own error types
                 raise CorruptFile(f"page {number} could not be loaded: {exc}") from exc
             try:
+                objects = int(raw.FPDFPage_CountObjects(page.raw))
+                if objects > _MAX_PAGE_OBJECTS:
+                    raise FileSizeTooLarge(
+                        f"page {number} has {objects} objects; the limit is {_MAX_PAGE_OBJECTS}"
+                    )
                 frame = _page_frame(page, raw)
                 width, height = frame.size
                 textpage = page.get_textpage()
+                self._objects.clear()  # text object handles are only valid for this page
                 try:
-                    words = self._words(textpage, frame, raw)
+                    words = self._words(textpage, frame, raw, budget)
                 finally:
                     textpage.close()
-                rules, images = _graphics(page, frame, raw)
+                rules, images = _graphics(page, frame, raw, objects, budget)
             except DocketError:
                 raise
             except Exception as exc:
@@ -118,14 +158,21 @@ class PdfiumDocument:
             rotation=frame.rotation,
         )
 
-    def _font(self, raw: Any, textpage: Any, index: int) -> tuple[bool, bool, str]:
-        obj = raw.FPDFText_GetTextObject(textpage, index)
+    def _font(self, raw: Any, tp: Any, index: int) -> tuple[bool, bool, str]:
+        obj = raw.FPDFText_GetTextObject(tp, index)
         if not obj:
-            return False, False, ""
+            return _NO_FONT
+        key = ctypes.addressof(obj.contents)
+        cached = self._objects.get(key)
+        if cached is None:
+            cached = self._objects[key] = self._font_of(raw, obj)
+        return cached
+
+    def _font_of(self, raw: Any, obj: Any) -> tuple[bool, bool, str]:
         font = raw.FPDFTextObj_GetFont(obj)
         if not font:
-            return False, False, ""
-        key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            return _NO_FONT
+        key = ctypes.addressof(font.contents)
         cached = self._fonts.get(key)
         if cached is not None:
             return cached
@@ -144,11 +191,15 @@ class PdfiumDocument:
         self._fonts[key] = (bold, italic, name)
         return bold, italic, name
 
-    def _words(self, textpage: Any, frame: _Frame, raw: Any) -> list[Word]:
+    def _words(self, textpage: Any, frame: _Frame, raw: Any, budget: _Budget) -> list[Word]:
         tp = textpage.raw
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
             return []
+        if count > _MAX_CHARS:
+            raise FileSizeTooLarge(
+                f"page {budget.number} has {count} characters; the limit is {_MAX_CHARS}"
+            )
         buf = ctypes.create_string_buffer((count + 1) * 2)
         raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
         text = buf.raw[: count * 2].decode("utf-16-le", errors="replace")
@@ -156,47 +207,35 @@ class PdfiumDocument:
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
         fs = raw.FS_RECTF()
         rect_ptr = ctypes.byref(fs)
-        words: list[Word] = []
-        start = -1
-        for i in range(count + 1):
-            ch = text[i] if i < count else " "
-            if ch.isspace() or ch == "\x00" or ch == "\ufffe":
-                if start >= 0:
-                    words.append(self._word(raw, tp, text, start, i, frame, fs, rect_ptr))
-                    start = -1
-            elif start < 0:
-                start = i
-        return [w for w in words if w.bbox.width >= 0 and w.text]
-
-    def _word(
-        self,
-        raw: Any,
-        tp: Any,
-        text: str,
-        start: int,
-        end: int,
-        frame: _Frame,
-        fs: Any,
-        rect_ptr: Any,
-    ) -> Word:
-        raw.FPDFText_GetLooseCharBox(tp, start, rect_ptr)
-        l1, t1, r1, b1 = fs.left, fs.top, fs.right, fs.bottom
-        if end - 1 > start:
-            raw.FPDFText_GetLooseCharBox(tp, end - 1, rect_ptr)
-            l2, t2, r2, b2 = fs.left, fs.top, fs.right, fs.bottom
-        else:
-            l2, t2, r2, b2 = l1, t1, r1, b1
-        box = frame.box(min(l1, l2), min(b1, b2), max(r1, r2), max(t1, t2))
-        size = float(raw.FPDFText_GetFontSize(tp, start))
-        bold, italic, name = self._font(raw, tp, start)
-        return Word(
-            text=text[start:end],
-            bbox=box,
-            font_size=round(size, 2),
-            bold=bold,
-            italic=italic,
-            font_name=name,
+        loose_box, font_size, font = (
+            raw.FPDFText_GetLooseCharBox,
+            raw.FPDFText_GetFontSize,
+            self._font,
         )
+        to_box = frame.box
+        words: list[Word] = []
+        for n, m in enumerate(_WORD.finditer(text)):
+            if n % _CHECK_EVERY == _CHECK_EVERY - 1:
+                budget.check()
+            start, end = m.span()
+            loose_box(tp, start, rect_ptr)
+            left, top, right, bottom = fs.left, fs.top, fs.right, fs.bottom
+            if end - 1 > start:
+                loose_box(tp, end - 1, rect_ptr)
+                left, right = min(left, fs.left), max(right, fs.right)
+                top, bottom = max(top, fs.top), min(bottom, fs.bottom)
+            bold, italic, name = font(raw, tp, start)
+            words.append(
+                Word(
+                    text=m.group(),
+                    bbox=to_box(left, bottom, right, top),
+                    font_size=round(float(font_size(tp, start)), 2),
+                    bold=bold,
+                    italic=italic,
+                    font_name=name,
+                )
+            )
+        return words
 
 
 def _page_frame(page: Any, raw: Any) -> _Frame:
@@ -239,42 +278,60 @@ def _outer_box(
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def _graphics(page: Any, frame: _Frame, raw: Any) -> tuple[list[BBox], list[BBox]]:
+def _graphics(
+    page: Any, frame: _Frame, raw: Any, count: int, budget: _Budget
+) -> tuple[list[BBox], list[BBox]]:
     """Ruling-line candidates and image boxes, including those nested in form XObjects.
 
     Objects inside a form report bounds in the form's space, so the forms' matrices are
-    composed on the way down.
+    composed on the way down. Text objects (most of a page) are skipped after one type call.
     """
     rules: list[BBox] = []
     images: list[BBox] = []
     lft, btm, rgt, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     refs = (ctypes.byref(lft), ctypes.byref(btm), ctypes.byref(rgt), ctypes.byref(top))
-    n = int(raw.FPDFPage_CountObjects(page.raw))
-    todo: list[tuple[Any, Matrix]] = [
-        (raw.FPDFPage_GetObject(page.raw, i), _IDENTITY) for i in range(min(n, _MAX_OBJECTS))
-    ]
-    seen = 0
-    while seen < len(todo) and seen < _MAX_OBJECTS:
-        obj, outer = todo[seen]  # a queue: page order first, then the forms' contents
-        seen += 1
-        kind = raw.FPDFPageObj_GetType(obj)
-        if kind == raw.FPDF_PAGEOBJ_FORM:
-            matrix = raw.FS_MATRIX()
-            if raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
-                m = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
-                inner = _compose(m, outer)
-                count = int(raw.FPDFFormObj_CountObjects(obj))
-                todo.extend((raw.FPDFFormObj_GetObject(obj, j), inner) for j in range(count))
+    get_object, text_kind = raw.FPDFPage_GetObject, raw.FPDF_PAGEOBJ_TEXT
+    obj_type, form_kind = raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_FORM
+    path_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
+    forms: list[tuple[Any, Matrix]] = []  # a queue: page order first, then the forms' contents
+    wanted: list[tuple[Any, int, Matrix]] = []
+
+    def visit(obj: Any, outer: Matrix) -> None:
+        kind = obj_type(obj)
+        if kind == text_kind:
+            return
+        if kind == form_kind:
+            forms.append((obj, outer))
+        elif kind in (path_kind, image_kind):
+            wanted.append((obj, kind, outer))
+
+    page_raw = page.raw
+    for i in range(min(count, _MAX_OBJECTS)):
+        visit(get_object(page_raw, i), _IDENTITY)
+    seen = min(count, _MAX_OBJECTS)
+    done = 0
+    while done < len(forms) and seen < _MAX_OBJECTS:
+        obj, outer = forms[done]
+        done += 1
+        budget.check()
+        matrix = raw.FS_MATRIX()
+        if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
             continue
-        if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE):
-            continue
+        inner = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
+        n = min(int(raw.FPDFFormObj_CountObjects(obj)), _MAX_OBJECTS - seen)
+        seen += n
+        for j in range(n):
+            visit(raw.FPDFFormObj_GetObject(obj, j), inner)
+    for k, (obj, kind, outer) in enumerate(wanted):
+        if k % _CHECK_EVERY == _CHECK_EVERY - 1:
+            budget.check()
         if not raw.FPDFPageObj_GetBounds(obj, *refs):
             continue
         bounds = (lft.value, btm.value, rgt.value, top.value)
         if outer is not _IDENTITY:
             bounds = _outer_box(outer, *bounds)
         box = frame.box(*bounds)
-        if kind == raw.FPDF_PAGEOBJ_PATH:
+        if kind == path_kind:
             segs = raw.FPDFPath_CountSegments(obj)
             if segs <= 6 or box.width <= _RULE_MAX_THICKNESS or box.height <= _RULE_MAX_THICKNESS:
                 rules.extend(_rules_from_box(box))
