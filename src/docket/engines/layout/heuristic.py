@@ -22,6 +22,7 @@ from docket.engines.layout.reading_order import order
 
 _BULLET = MARKER
 _KEY_VALUE = re.compile(r"^([^:\s][^:]{0,39}):\s*(\S.*)?$")
+_SECTION_NUMBER = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
 _MATH = re.compile(r"[=∫∑∏√∇∂≤≥≠≈±×⋅∞∈∀∃→⇒≡∝]")
 _RUNNING_HEAD = re.compile(
     r"^(\d{1,4}|[ivxlcIVXLC]{1,6})\s+\S.{0,80}$|^\S.{0,80}\s(\d{1,4}|[ivxlcIVXLC]{1,6})$"
@@ -88,7 +89,10 @@ class HeuristicLayout:
         first = lines[0].words[0].text if lines[0].words else ""
         kind = BlockType.TEXT
         level: int | None = None
-        if _BULLET.match(first) and len(lines[0].words) > 1:
+        if _is_numbered_heading(lines, text, size, body):
+            kind = BlockType.HEADING
+            level = _heading_level(size, body)
+        elif _BULLET.match(first) and len(lines[0].words) > 1:
             kind = BlockType.LIST_ITEM
         elif len(lines) <= 2 and _is_key_value(lines[0]):
             kind = BlockType.KEY_VALUE
@@ -162,6 +166,15 @@ def _continues(group: list[Line], ln: Line, body: float) -> bool:
         or ln.bbox.left <= prev.bbox.left + 0.8 * em
         or abs(prev.bbox.left - group[-2].bbox.left) >= 0.5 * em
     )
+
+
+def _is_numbered_heading(lines: list[Line], text: str, size: float, body: float) -> bool:
+    """'1. Introduction', '2.3 Results' set bold or large on one line are headings, not items."""
+    if len(lines) > 2 or not _SECTION_NUMBER.match(text) or len(text.split()) > 12:
+        return False
+    if text.rstrip().endswith((".", ",", ";", ":")) or not any(c.isalpha() for c in text):
+        return False
+    return all(ln.bold for ln in lines) or size >= body * 1.18
 
 
 def _is_formula(text: str, n_lines: int) -> bool:

@@ -25,13 +25,19 @@ MARKER = re.compile(
 )
 
 
+_BOLD_NAME = re.compile(r"bold|black|heavy|demi|medi|cmbx|cmb\d|bx\d|[-,]b(d)?$", re.IGNORECASE)
+
+
 def normalise_font_sizes(words: list[Word]) -> None:
     """Repair font sizes that say nothing about the glyphs (fonts scaled by the text matrix).
 
     Some producers set every font at size 1 (or 40) and scale with the matrix; the box height
     is then the only size cue. Sizes are fixed in place so every later step sees one scale.
+    Weight flags are often missing too (TeX's CMBX fonts), so a bold font name counts.
     """
     for w in words:
+        if not w.bold and w.font_name and _BOLD_NAME.search(w.font_name):
+            w.bold = True
         h = w.bbox.height
         if h > 0 and (w.font_size <= 0 or not 0.35 * h <= w.font_size <= 2.5 * h):
             w.font_size = round(h * 0.8, 1)
