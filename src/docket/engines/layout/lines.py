@@ -3,8 +3,9 @@
 A line segment is a run of words on one baseline with no column gutter inside it, so that two
 columns sharing a baseline give two segments (the reading-order step needs that). Justified
 text stretches every space of a line alike, so a wide gap splits only when it is much wider
-than the row's typical space, when the type changes across it, or when most neighbouring rows
-that span it are blank there too.
+than the row's typical space or than the spaces beside it, or when the type changes across it;
+on rows too short to tell,
+when most neighbouring rows that span it are blank there too.
 """
 
 from __future__ import annotations
@@ -138,9 +139,11 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
     lines: list[Line] = []
     for k, row in enumerate(rows):
         current: list[Word] = [row.words[0]]
-        gaps = sorted(b.bbox.left - a.bbox.right for a, b in pairwise(row.words))
-        typical = gaps[len(gaps) // 2] if len(gaps) >= 3 else 0.0
-        for prev, w in pairwise(row.words):
+        gaps = [b.bbox.left - a.bbox.right for a, b in pairwise(row.words)]
+        ranked = sorted(gaps)
+        typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
+        for j, (prev, w) in enumerate(pairwise(row.words)):
+            beside = max(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
             size = max(prev.font_size, w.font_size, prev.bbox.height * 0.7, 1.0)
             gap = w.bbox.left - prev.bbox.right
             lone_marker = len(current) == 1 and MARKER.match(prev.text) is not None
@@ -148,9 +151,12 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
                 gap > gap_factor * size
                 and not (lone_marker and gap < 6 * size)
                 and (
-                    (typical > 0 and gap > 2.5 * typical)
-                    or not 0.67 < prev.bbox.height / max(w.bbox.height, 0.01) < 1.5
-                    or _is_gutter(rows, k, prev.bbox, w.bbox, size)
+                    not 0.67 < prev.bbox.height / max(w.bbox.height, 0.01) < 1.5
+                    or (
+                        gap > 2.5 * typical or (gap > 1.8 * beside and gap > 1.5 * size)
+                        if typical > 0
+                        else _is_gutter(rows, k, prev.bbox, w.bbox, size)
+                    )
                 )
             ):
                 lines.append(_line(current))
