@@ -23,6 +23,11 @@ from docket.engines.layout.reading_order import order
 _BULLET = MARKER
 _KEY_VALUE = re.compile(r"^([^:\s][^:]{0,39}):\s*(\S.*)?$")
 _SECTION_NUMBER = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,3}\.?|[A-Z]\.|[IVX]{1,4}\.)\s+\S")
+_MULTI_LEVEL = re.compile(r"^\d{1,2}(\.\d{1,2}){1,3}\.?\s+[A-Z“\"']")
+_CAPTION = re.compile(
+    r"^(fig(ure)?|table|tab|eq(uation)?|algorithm|listing|chart|scheme|plate|exhibit)\.?\s*[\dA-Z]",
+    re.IGNORECASE,
+)
 _MATH = re.compile(r"[=∫∑∏√∇∂≤≥≠≈±×⋅∞∈∀∃→⇒≡∝]")
 _RUNNING_HEAD = re.compile(
     r"^(\d{1,4}|[ivxlcIVXLC]{1,6})\s+\S.{0,80}$|^\S.{0,80}\s(\d{1,4}|[ivxlcIVXLC]{1,6})$"
@@ -174,7 +179,10 @@ def _is_numbered_heading(lines: list[Line], text: str, size: float, body: float)
         return False
     if text.rstrip().endswith((".", ",", ";", ":")) or not any(c.isalpha() for c in text):
         return False
-    return all(ln.bold for ln in lines) or size >= body * 1.18
+    if all(ln.bold for ln in lines) or size >= body * 1.18:
+        return True
+    # '4.3. The subset solution': a multi-level number on a short line needs no weight
+    return len(lines) == 1 and _MULTI_LEVEL.match(text) is not None and len(text.split()) <= 8
 
 
 def _is_formula(text: str, n_lines: int) -> bool:
@@ -206,8 +214,10 @@ def _is_key_value(ln: Line) -> bool:
     m = _KEY_VALUE.match(text)
     if not m or len(text) > 90 or (text.rstrip().endswith((".", ";")) and len(text) > 60):
         return False
-    label = m.group(1)
-    return len(label.split()) <= 5 and not label.rstrip().endswith(("http", "https"))
+    label = m.group(1).strip()
+    if _CAPTION.match(label) or label.startswith(("[", "(")) or ". " in label:
+        return False  # 'Figure 3: …' is a caption, '[4] A. Author: …' a reference
+    return len(label.split()) <= 5 and not label.endswith(("http", "https"))
 
 
 def _running_heads(lines: list[Line], height: float) -> dict[int, BlockType]:
