@@ -41,6 +41,18 @@ class FetchSettings(BaseModel):
     timeout_s: float = 60.0
 
 
+class WebhookSettings(BaseModel):
+    """Delivery: ``min(cap, base * factor**(n-1))`` s after the n-th failure (docs/webhooks.md)."""
+
+    max_attempts: int = Field(default=8, ge=1)
+    backoff_base_s: float = Field(default=10.0, ge=0)
+    backoff_factor: float = Field(default=3.0, ge=1)
+    backoff_cap_s: float = Field(default=6 * 3600.0, ge=0)
+    timeout_s: float = Field(default=30.0, gt=0)
+    poll_interval_s: float = Field(default=2.0, gt=0)
+    public_base_url: str | None = None  # signed payload links; default: server.public_url
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DOCKET_", env_nested_delimiter="__")
 
@@ -52,6 +64,7 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(default_factory=ServerSettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     fetch: FetchSettings = Field(default_factory=FetchSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @property
     def db_url(self) -> str:

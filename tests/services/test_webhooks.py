@@ -15,8 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from extend_ai.wrapper.webhooks import Webhooks
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from docket.domain.webhooks import (
     AdvancedOptions,
@@ -36,7 +35,8 @@ from docket.services.webhook_delivery import (
     sign,
 )
 from docket.services.webhooks import API_VERSION, WebhookService
-from docket.store.webhooks import Base, WebhookRepository
+from docket.store.db import Database
+from docket.store.webhooks import WebhookRepository
 
 WS = "ws_test"
 LOOPBACK = FetchPolicy(allow_cidrs=("127.0.0.0/8",))
@@ -88,14 +88,15 @@ def receiver() -> Iterator[Callable[..., Receiver]]:
 
 
 @pytest.fixture
-def sessions(tmp_path: Path) -> sessionmaker[Session]:
-    engine = create_engine(f"sqlite:///{tmp_path / 'docket.db'}")
-    Base.metadata.create_all(engine)
-    return sessionmaker(engine, expire_on_commit=False)
+def sessions(tmp_path: Path) -> Iterator[Callable[[], Session]]:
+    db = Database(f"sqlite:///{tmp_path / 'docket.db'}")
+    db.migrate()  # the shipped Alembic revisions, not create_all
+    yield db.sessions
+    db.dispose()
 
 
 @pytest.fixture
-def repo(sessions: sessionmaker[Session]) -> WebhookRepository:
+def repo(sessions: Callable[[], Session]) -> WebhookRepository:
     return WebhookRepository(sessions)
 
 
@@ -376,7 +377,7 @@ def test_never_delivers_to_a_blocked_address(
 
 
 def test_pending_deliveries_survive_a_restart(
-    sessions: sessionmaker[Session], receiver: Any
+    sessions: Callable[[], Session], receiver: Any
 ) -> None:
     rec = receiver()
     first_life = WebhookService(WebhookRepository(sessions), LOOPBACK)  # no dispatcher running

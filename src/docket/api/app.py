@@ -18,7 +18,9 @@ from fastapi import FastAPI
 from docket.api import errors
 from docket.api.deps import Services
 from docket.api.extend import batch_runs, files, parse_runs, signed
+from docket.api.extend import webhooks as webhook_routes
 from docket.api.extend.present import batch_json, run_json
+from docket.api.extend.webhooks import build_webhooks
 from docket.api.middleware import RequestContext
 from docket.domain.runs import Run
 from docket.services.executor import Executor
@@ -26,8 +28,9 @@ from docket.services.fetch import FetchPolicy, fetch_url
 from docket.services.files import FetchFn, FileService
 from docket.services.keys import KeyService
 from docket.services.parse_kind import ParseKind
-from docket.services.runs import NoEvents, RunEvents, RunKind, RunService
+from docket.services.runs import RunEvents, RunKind, RunService
 from docket.services.signing import UrlSigner, load_or_create_secret
+from docket.services.webhooks import FanOutEvents
 from docket.settings import Settings
 from docket.storage.blobs import LocalBlobStore
 from docket.store.db import Database
@@ -58,6 +61,8 @@ def build_services(
     db.migrate()
     blobs = LocalBlobStore(settings.blob_root)
     queue = InProcessQueue(settings.worker.processes)
+    webhooks = build_webhooks(settings, db.sessions)
+    hook: RunEvents = FanOutEvents(webhooks, events) if events is not None else webhooks
     runs_repo, files_repo = RunRepository(db.sessions), FileRepository(db.sessions)
     limits = (settings.limits.max_file_bytes, settings.limits.max_pages)
     parse = ParseKind(settings.db_url, blobs, queue, limits, settings.worker.run_timeout_s)
@@ -75,7 +80,7 @@ def build_services(
         blobs,
         kinds,
         executor.enqueue,
-        events or NoEvents(),
+        hook,
         max_metadata_bytes=settings.limits.max_metadata_bytes,
     )
 
@@ -94,6 +99,7 @@ def build_services(
         runs=run_service,
         executor=executor,
         signer=UrlSigner(secret, settings.server.signed_url_ttl_s),
+        webhooks=webhooks,
     )
     return svc, db, queue
 
@@ -102,23 +108,29 @@ def create_app(
     settings: Settings, *, events: RunEvents | None = None, fetch: FetchFn | None = None
 ) -> FastAPI:
     svc, db, queue = build_services(settings, events=events, fetch=fetch)
+    webhooks = svc.webhooks
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         # Sync routes and sync waits run on this pool; the default 40 threads is too few.
         anyio.to_thread.current_default_thread_limiter().total_tokens = 200
         svc.executor.recover()
+        if webhooks is not None:
+            webhooks.start()  # also resumes deliveries a previous process left pending
         try:
             yield
         finally:
+            if webhooks is not None:
+                webhooks.stop()
             queue.shutdown()
             db.dispose()
 
     app = FastAPI(title="Docket", version="0.1.0", lifespan=lifespan)
     app.state.services = svc
     errors.install(app)
-    for module in (files, signed, parse_runs, batch_runs):
+    for module in (files, signed, parse_runs, batch_runs, webhook_routes):
         app.include_router(module.router)
+    app.include_router(webhook_routes.payload_router)
     app.add_middleware(
         RequestContext,
         max_json_bytes=settings.limits.max_json_bytes,

@@ -13,6 +13,7 @@ from docket.services.files import FileService
 from docket.services.keys import KeyService
 from docket.services.runs import RunService
 from docket.services.signing import UrlSigner
+from docket.services.webhooks import WebhookService
 from docket.settings import Settings
 
 API_VERSION = "2026-02-09"
@@ -26,6 +27,7 @@ class Services:
     runs: RunService
     executor: Executor
     signer: UrlSigner
+    webhooks: WebhookService | None = None
 
 
 def services(request: Request) -> Services:

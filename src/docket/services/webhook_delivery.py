@@ -17,7 +17,7 @@ import random
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -198,6 +198,12 @@ class DeliveryDispatcher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pool = ThreadPoolExecutor(config.workers, thread_name_prefix="docket-webhook")
+        self._learned_base_url: str | None = None
+
+    def learn_base_url(self, url: str) -> None:
+        """Where this server was reached, for payload links when none is configured."""
+        if self._learned_base_url is None:
+            self._learned_base_url = url.rstrip("/")
 
     def start(self) -> None:
         if self._thread is None:
@@ -227,7 +233,10 @@ class DeliveryDispatcher:
         return len(jobs)
 
     def _deliver(self, job: DeliveryJob) -> None:
-        result = attempt_delivery(job, self._policy, self._config)
+        config = self._config
+        if config.public_base_url is None and self._learned_base_url is not None:
+            config = replace(config, public_base_url=self._learned_base_url)
+        result = attempt_delivery(job, self._policy, config)
         number = result.attempt.number
         if result.delivered:
             next_at = None

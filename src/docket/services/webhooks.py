@@ -31,6 +31,7 @@ from docket.domain.webhooks import (
 )
 from docket.errors import InvalidRequest, NotFound
 from docket.services.fetch import BlockedAddress, FetchError, FetchPolicy, vet_host
+from docket.services.runs import RunEvents
 from docket.services.webhook_delivery import DeliveryDispatcher, payload_signature
 from docket.store.webhooks import Page, WebhookRepository
 
@@ -80,6 +81,19 @@ class WebhookService:
         self._repo = repo
         self._policy = policy
         self._dispatcher = dispatcher
+
+    def start(self) -> None:
+        """Start background delivery (pending deliveries from a previous process included)."""
+        if self._dispatcher is not None:
+            self._dispatcher.start()
+
+    def stop(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.stop()
+
+    def learn_base_url(self, url: str) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.learn_base_url(url)
 
     # -- endpoints -------------------------------------------------------------------------
 
@@ -299,6 +313,21 @@ class WebhookService:
             raise InvalidRequest(f"url is not allowed: {exc.message}") from None
         except FetchError:
             pass
+
+
+class FanOutEvents:
+    """Announces run events to several hooks (webhooks plus, e.g., a test recorder)."""
+
+    def __init__(self, *hooks: RunEvents) -> None:
+        self._hooks = hooks
+
+    def emit(self, workspace_id: str, event_type: str, payload: Mapping[str, Any]) -> object:
+        for hook in self._hooks:
+            try:
+                hook.emit(workspace_id, event_type, payload)
+            except Exception:
+                log.exception("run event hook %r failed", hook)
+        return None
 
 
 def _paged(call: Callable[[], Page[T]]) -> Page[T]:

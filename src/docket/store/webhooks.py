@@ -16,13 +16,11 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy import (
     JSON,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
     and_,
     delete,
@@ -30,7 +28,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from docket.domain.webhooks import (
@@ -45,28 +42,11 @@ from docket.domain.webhooks import (
     WebhookEvent,
     WebhookSubscription,
 )
+from docket.store.tables import UtcDateTime
 
 
 class Base(DeclarativeBase):
-    pass
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """Timezone-aware UTC in, timezone-aware UTC out, on every backend (SQLite drops tz)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    """Webhook tables (migration ``0002_webhooks``); separate from the core's base on purpose."""
 
 
 class EndpointRow(Base):
@@ -80,8 +60,8 @@ class EndpointRow(Base):
     api_version: Mapped[str] = mapped_column(String(32))
     advanced_options: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     signing_secret: Mapped[str] = mapped_column(String(128))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class SubscriptionRow(Base):
@@ -95,7 +75,7 @@ class SubscriptionRow(Base):
     resource_type: Mapped[str] = mapped_column(String(32))
     resource_id: Mapped[str] = mapped_column(String(128), index=True)
     enabled_events: Mapped[list[str]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class EventRow(Base):
@@ -104,7 +84,7 @@ class EventRow(Base):
     workspace_id: Mapped[str] = mapped_column(String(64), index=True)
     event_type: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class DeliveryRow(Base):
@@ -119,9 +99,9 @@ class DeliveryRow(Base):
     )
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class AttemptRow(Base):
@@ -131,7 +111,7 @@ class AttemptRow(Base):
         ForeignKey("webhook_deliveries.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
     duration_ms: Mapped[int] = mapped_column(Integer)
     status_code: Mapped[int | None] = mapped_column(Integer, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
