@@ -49,12 +49,12 @@ class HeuristicLayout:
             for b in page.images
             if not _inside_any(b, table_boxes, 0.5) and not _is_backdrop(b, page)
         ]
-        words = [
-            w
-            for w in page.words
-            if not _inside_any(w.bbox, table_boxes, 0.5)
-            and not _inside_any(w.bbox, figure_boxes, 0.6)
-        ]
+        boxes = [*table_boxes, *figure_boxes]
+        words = (
+            [w for w in page.words if not any(_holds(o, w.bbox) for o in boxes)]
+            if boxes
+            else page.words
+        )
         body = body_font_size(page.words)
         lines = build_lines(words)
         blocks = self._paragraphs(lines, body, page.number, page.height)
@@ -115,11 +115,7 @@ class HeuristicLayout:
         for box in _merge_overlapping(boxes):
             if box.area < 0.005 * page.width * page.height:
                 continue
-            inner = [
-                w
-                for w in page.words
-                if box.overlap_ratio(w.bbox) >= 0.0 and _inside(w.bbox, box, 0.6)
-            ]
+            inner = [w for w in page.words if _holds(box, w.bbox)]
             lines = build_lines(inner)
             out.append(
                 Block(
@@ -288,6 +284,13 @@ def _inside(inner: BBox, outer: BBox, ratio: float) -> bool:
         if inner.area > 0
         else outer.contains_point(inner.cx, inner.cy)
     )
+
+
+def _holds(outer: BBox, inner: BBox) -> bool:
+    """Whether a word's centre lies in the box (cheap: called for every word and box)."""
+    x = (inner.left + inner.right) / 2
+    y = (inner.top + inner.bottom) / 2
+    return outer.left <= x <= outer.right and outer.top <= y <= outer.bottom
 
 
 def _inside_any(inner: BBox, outers: list[BBox], ratio: float) -> bool:

@@ -36,10 +36,14 @@ def normalise_font_sizes(words: list[Word]) -> None:
     is then the only size cue. Sizes are fixed in place so every later step sees one scale.
     Weight flags are often missing too (TeX's CMBX fonts), so a bold font name counts.
     """
+    bold_names: dict[str, bool] = {}
     for w in words:
-        if not w.bold and w.font_name and _BOLD_NAME.search(w.font_name):
-            w.bold = True
-        h = w.bbox.height
+        if not w.bold and w.font_name:
+            bold = bold_names.get(w.font_name)
+            if bold is None:
+                bold = bold_names[w.font_name] = _BOLD_NAME.search(w.font_name) is not None
+            w.bold = bold
+        h = w.bbox.bottom - w.bbox.top
         if h > 0 and (w.font_size <= 0 or not 0.35 * h <= w.font_size <= 2.5 * h):
             w.font_size = round(h * 0.8, 1)
 
@@ -87,20 +91,26 @@ def _rows(words: list[Word]) -> list[_Row]:
     of a large-type column beside it, interleaving their words.
     """
     groups: list[list[Word]] = []
-    bands: list[tuple[float, float]] = []
-    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
-        b = w.bbox
+    bands: list[tuple[float, float, float]] = []  # top, bottom, half height
+    keyed = sorted(
+        ((w.bbox.top + w.bbox.bottom, w.bbox.left, i) for i, w in enumerate(words)),
+    )
+    for _, _, i in keyed:
+        w = words[i]
+        top, bottom = w.bbox.top, w.bbox.bottom
+        half = 0.5 * (bottom - top)
         best, best_overlap = -1, 0.0
-        for k in range(len(groups) - 1, max(-1, len(groups) - 7), -1):
-            top, bottom = bands[k]
-            overlap = min(bottom, b.bottom) - max(top, b.top)
-            if overlap >= 0.5 * min(bottom - top, b.height) and overlap > best_overlap:
+        n = len(groups)
+        for k in range(n - 1, n - 7 if n > 6 else -1, -1):
+            btop, bbottom, bhalf = bands[k]
+            overlap = (bbottom if bbottom < bottom else bottom) - (btop if btop > top else top)
+            if overlap > best_overlap and overlap >= (bhalf if bhalf < half else half):
                 best, best_overlap = k, overlap
         if best >= 0:
             groups[best].append(w)
         else:
             groups.append([w])
-            bands.append((b.top, b.bottom))
+            bands.append((top, bottom, half))
     rows = [_Row(g) for g in groups]
     rows.sort(key=lambda r: (r.top + r.bottom) / 2)
     return rows
@@ -168,9 +178,14 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
 
 
 def _line(words: list[Word]) -> Line:
-    box = words[0].bbox
-    for w in words[1:]:
-        box = box.union(w.bbox)
+    if len(words) == 1:
+        return Line(words=words, bbox=words[0].bbox)
+    box = BBox(
+        words[0].bbox.left,
+        min(w.bbox.top for w in words),
+        max(w.bbox.right for w in words),
+        max(w.bbox.bottom for w in words),
+    )
     return Line(words=words, bbox=box)
 
 
