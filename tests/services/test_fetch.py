@@ -219,7 +219,7 @@ def test_total_time_limit_is_enforced_on_a_slow_drip(server: ThreadingHTTPServer
     with pytest.raises(FetchError) as info:
         fetch_url(_base(server) + "/drip", policy)
     assert info.value.reason == "timeout"
-    assert time.monotonic() - started < 2.5  # each byte came fast; the total was bounded
+    assert time.monotonic() - started < 3.5  # the drip lasts 4 s; the total was bounded
 
 
 @pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://example.com/x", "gopher://x/"])

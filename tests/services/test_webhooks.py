@@ -32,6 +32,7 @@ from docket.services.webhook_delivery import (
     DeliveryDispatcher,
     event_body,
     payload_signature,
+    retry_delay,
     sign,
 )
 from docket.services.webhooks import API_VERSION, WebhookService
@@ -325,7 +326,8 @@ def test_delivery_retries_until_success_and_records_every_attempt(
     assert all(a.duration_ms >= 0 for a in delivery.attempts)
     starts = [a.started_at for a in delivery.attempts]
     gaps = [b - a for a, b in pairwise(starts)]
-    assert gaps[1] > gaps[0] >= timedelta(seconds=0.04)  # exponential backoff
+    # each retry waited at least its backoff: 0.05 s, then 0.05 * 2 s
+    assert gaps[0] >= timedelta(seconds=0.05) and gaps[1] >= timedelta(seconds=0.1)
 
     events = _received(rec, secret)  # each attempt carried a valid fresh signature
     assert len(events) == 3
@@ -435,3 +437,10 @@ def test_large_payloads_go_by_signed_url_when_asked(
     past = int(time.time()) - 1
     with pytest.raises(NotFound):  # correctly signed, but expired
         service.signed_payload(delivery.id, past, payload_signature(secret, delivery.id, past))
+
+
+def test_retry_schedule_is_exponential_with_a_cap() -> None:
+    config = DeliveryConfig(backoff_base_s=10, backoff_factor=3, backoff_cap_s=100, jitter=0)
+    assert [retry_delay(config, n) for n in range(1, 6)] == [10, 30, 90, 100, 100]
+    jittery = DeliveryConfig(backoff_base_s=10, jitter=0.1)
+    assert all(9 <= retry_delay(jittery, 1) <= 11 for _ in range(50))
