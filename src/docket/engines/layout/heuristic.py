@@ -150,6 +150,8 @@ def _continues(group: list[Line], ln: Line, body: float) -> bool:
     if overlap <= 0:
         return False
     em = max(s or ps or body, 1.0)
+    if len(group) == 1 and prev.bbox.left - ln.bbox.left > 0.4 * ln.bbox.width:
+        return False  # a short right-set line ('Confidential', a date) above a paragraph
     head = group[0]
     listed = bool(head.words) and _BULLET.match(head.words[0].text) is not None
     if listed and ln.bbox.left < head.bbox.left + 0.5 * em:
