@@ -157,7 +157,9 @@ def test_words_inside_tables_are_left_out() -> None:
 
 def test_short_right_set_line_does_not_join_the_paragraph_below() -> None:
     words = line_words("Confidential", 500, 40)
-    words += line_words("written consent of the disclosing party is needed for all of", 72, 54)
+    words += line_words(
+        "written consent of the disclosing party is needed for all of", 72, 54, width=488
+    )
     words += line_words("the information that the receiving party holds today.", 72, 66)
     blocks = _analyze(words)
     assert blocks[0].text == "Confidential"
