@@ -153,7 +153,7 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
         ranked = sorted(gaps)
         typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
         for j, (prev, w) in enumerate(pairwise(row.words)):
-            beside = max(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
+            beside = min(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
             size = max(prev.font_size, w.font_size, prev.bbox.height * 0.7, 1.0)
             gap = w.bbox.left - prev.bbox.right
             lone_marker = len(current) == 1 and MARKER.match(prev.text) is not None
