@@ -227,7 +227,8 @@ class PdfiumDocument:
             bold, italic, name = font(raw, tp, start)
             words.append(
                 Word(
-                    text=m.group(),
+                    # U+FFFE after a word: pdfium's line-end hyphen; keep it for dehyphenation
+                    text=m.group() + "-" if text[end : end + 1] == "\ufffe" else m.group(),
                     bbox=to_box(left, bottom, right, top),
                     font_size=round(float(font_size(tp, start)), 2),
                     bold=bold,
