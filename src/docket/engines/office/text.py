@@ -57,7 +57,12 @@ def read_delimited(data: bytes, delimiter: str | None = None) -> list[FlowPage]:
             delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
         except csv.Error:
             delimiter = ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:  # newline="": the csv module's own handling of lone CR line ends
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit
+        from docket.errors import CorruptFile
+
+        raise CorruptFile(f"the delimited text could not be read: {exc}") from None
     if sum(len(r) for r in rows) > MAX_CELLS:
         raise FileSizeTooLarge(f"the table has more than {MAX_CELLS} cells")
     return table_pages(rows)
