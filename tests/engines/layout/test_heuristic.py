@@ -164,3 +164,17 @@ def test_short_right_set_line_does_not_join_the_paragraph_below() -> None:
     blocks = _analyze(words)
     assert blocks[0].text == "Confidential"
     assert blocks[1].text.startswith("written consent")
+
+
+def test_formula_pieces_on_their_own_baselines_form_one_block() -> None:
+    words = line_words("The flux obeys the balance law written out below in full.", 72, 100)
+    words += line_words("∂C", 220, 130, size=10)
+    words += line_words("= D ∇ C", 250, 138, size=10)
+    words += line_words("∂t", 220, 146, size=10)
+    words += line_words("(2.3)", 480, 138, size=10)
+    words += line_words("where D is the diffusion coefficient of the medium.", 72, 180)
+    blocks = _analyze(words)
+    formulas = [b for b in blocks if b.type is BlockType.FORMULA]
+    assert len(formulas) == 1
+    assert all(t in formulas[0].text for t in ("∂C", "∇", "∂t", "(2.3)"))
+    assert blocks[0].text.startswith("The flux") and blocks[-1].text.startswith("where D")

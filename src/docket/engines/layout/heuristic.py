@@ -11,6 +11,7 @@ import re
 
 from docket.domain.document import Block, BlockType, Line, PageContent
 from docket.domain.geometry import BBox
+from docket.engines.layout.formulas import merge_formula_pieces
 from docket.engines.layout.lines import (
     MARKER,
     body_font_size,
@@ -80,7 +81,7 @@ class HeuristicLayout:
                 groups[-1].append(ln)
             else:
                 groups.append([ln])
-        blocks = [self._typed(g, body, page) for g in groups]
+        blocks = merge_formula_pieces([self._typed(g, body, page) for g in groups], body)
         for b in blocks:
             kind = edges.get(id(b.lines[0]))
             if kind is not None and b.type is not BlockType.PAGE_NUMBER:
