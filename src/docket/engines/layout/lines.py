@@ -150,12 +150,18 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
     for k, row in enumerate(rows):
         current: list[Word] = [row.words[0]]
         gaps = [b.bbox.left - a.bbox.right for a, b in pairwise(row.words)]
-        ranked = sorted(gaps)
-        typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
+        typical = -1.0
         for j, (prev, w) in enumerate(pairwise(row.words)):
+            gap = gaps[j]
+            fs = prev.font_size if prev.font_size > w.font_size else w.font_size
+            if gap <= gap_factor * fs or gap <= gap_factor:  # the common case: a plain space
+                current.append(w)
+                continue
+            size = max(fs, prev.bbox.height * 0.7, 1.0)
+            if typical < 0:
+                ranked = sorted(gaps)
+                typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
             beside = min(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
-            size = max(prev.font_size, w.font_size, prev.bbox.height * 0.7, 1.0)
-            gap = w.bbox.left - prev.bbox.right
             lone_marker = len(current) == 1 and MARKER.match(prev.text) is not None
             if (
                 gap > gap_factor * size
