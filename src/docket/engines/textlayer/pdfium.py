@@ -12,7 +12,7 @@ import ctypes
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -78,6 +78,17 @@ class _Frame:
         if r == 270:
             return v, self.width0 - u
         return u, v
+
+    def boxer(self) -> Callable[[float, float, float, float], BBox]:
+        """:meth:`box` for normalised rectangles, specialised for upright pages (the hot path)."""
+        if self.rotation:
+            return self.box
+        dx, dy = self.left, self.height0 + self.bottom
+
+        def upright(left: float, bottom: float, right: float, top: float) -> BBox:
+            return BBox(left - dx, dy - top, right - dx, dy - bottom)
+
+        return upright
 
     def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
         x1, y1 = self.point(left, top)
@@ -212,7 +223,7 @@ class PdfiumDocument:
             raw.FPDFText_GetFontSize,
             self._font,
         )
-        to_box = frame.box
+        to_box = frame.boxer()
         words: list[Word] = []
         for n, m in enumerate(_WORD.finditer(text)):
             if n % _CHECK_EVERY == _CHECK_EVERY - 1:
@@ -224,6 +235,10 @@ class PdfiumDocument:
                 loose_box(tp, end - 1, rect_ptr)
                 left, right = min(left, fs.left), max(right, fs.right)
                 top, bottom = max(top, fs.top), min(bottom, fs.bottom)
+            if left > right:
+                left, right = right, left
+            if bottom > top:
+                bottom, top = top, bottom
             bold, italic, name = font(raw, tp, start)
             words.append(
                 Word(
