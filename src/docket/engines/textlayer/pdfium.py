@@ -120,7 +120,7 @@ class PdfiumDocument:
         self._pdf = pdf
         self._page_seconds = page_seconds
         self._fonts: dict[int, tuple[bool, bool, str]] = {}  # by font handle
-        self._objects: dict[int, tuple[bool, bool, str]] = {}  # by text object, per page
+        self._objects: dict[int, tuple[bool, bool, str, float]] = {}  # per text object
         with PDFIUM_LOCK:
             self._page_count = len(pdf)
 
@@ -169,14 +169,19 @@ class PdfiumDocument:
             rotation=frame.rotation,
         )
 
-    def _font(self, raw: Any, tp: Any, index: int) -> tuple[bool, bool, str]:
+    def _font(self, raw: Any, tp: Any, index: int) -> tuple[bool, bool, str, float]:
+        """Bold, italic, font name and size of the text object holding char ``index``.
+
+        pdfium reports the size of the char's text object, so it is read once per object.
+        """
         obj = raw.FPDFText_GetTextObject(tp, index)
         if not obj:
-            return _NO_FONT
+            return (*_NO_FONT, round(float(raw.FPDFText_GetFontSize(tp, index)), 2))
         key = ctypes.addressof(obj.contents)
         cached = self._objects.get(key)
         if cached is None:
-            cached = self._objects[key] = self._font_of(raw, obj)
+            size = round(float(raw.FPDFText_GetFontSize(tp, index)), 2)
+            cached = self._objects[key] = (*self._font_of(raw, obj), size)
         return cached
 
     def _font_of(self, raw: Any, obj: Any) -> tuple[bool, bool, str]:
@@ -218,11 +223,7 @@ class PdfiumDocument:
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
         fs = raw.FS_RECTF()
         rect_ptr = ctypes.byref(fs)
-        loose_box, font_size, font = (
-            raw.FPDFText_GetLooseCharBox,
-            raw.FPDFText_GetFontSize,
-            self._font,
-        )
+        loose_box, font = raw.FPDFText_GetLooseCharBox, self._font
         to_box = frame.boxer()
         words: list[Word] = []
         for n, m in enumerate(_WORD.finditer(text)):
@@ -239,13 +240,13 @@ class PdfiumDocument:
                 left, right = right, left
             if bottom > top:
                 bottom, top = top, bottom
-            bold, italic, name = font(raw, tp, start)
+            bold, italic, name, size = font(raw, tp, start)
             words.append(
                 Word(
                     # U+FFFE after a word: pdfium's line-end hyphen; keep it for dehyphenation
                     text=m.group() + "-" if text[end : end + 1] == "\ufffe" else m.group(),
                     bbox=to_box(left, bottom, right, top),
-                    font_size=round(float(font_size(tp, start)), 2),
+                    font_size=size,
                     bold=bold,
                     italic=italic,
                     font_name=name,
