@@ -417,6 +417,9 @@ def _axis_segment(p: tuple[float, float], q: tuple[float, float]) -> list[BBox]:
 class PdfiumTextLayer:
     """:class:`~docket.engines.base.TextLayerEngine` over pdfium."""
 
+    def __init__(self, page_seconds: float = _PAGE_SECONDS) -> None:
+        self.page_seconds = page_seconds
+
     @contextmanager
     def open(self, data: bytes, password: str | None = None) -> Iterator[PdfiumDocument]:
         pdfium, raw = _pdfium()
@@ -428,7 +431,7 @@ class PdfiumTextLayer:
             except Exception as exc:
                 raise CorruptFile(f"the PDF could not be opened: {exc}") from None
         try:
-            yield PdfiumDocument(pdf)
+            yield PdfiumDocument(pdf, self.page_seconds)
         finally:
             with PDFIUM_LOCK:
                 pdf.close()
