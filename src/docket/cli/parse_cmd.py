@@ -30,7 +30,7 @@ from docket.domain.parse_options import (
 from docket.errors import DocketError
 from docket.pipeline.parse import parse_document
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
 
 
 def parse(
