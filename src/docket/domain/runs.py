@@ -45,6 +45,10 @@ class StoredFile:
     created_at: datetime
     updated_at: datetime
     password: str | None = None
+    # Files cut out of another by a split run: the source file and Extend's ``ParentSplit``
+    # (``{id, type, identifier, startPage, endPage}``).
+    parent_file_id: str | None = None
+    parent_split: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

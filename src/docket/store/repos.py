@@ -19,6 +19,9 @@ from sqlalchemy.orm import Session
 from docket.domain.runs import Batch, Page, Run, RunStatus, StoredFile, Workspace
 from docket.store.tables import ApiKeyRow, BatchRow, FileRow, RunRow, WorkspaceRow
 
+# The key of a run's config naming the saved processor (extractor, classifier...) it used.
+PROCESSOR_ID_KEY = "processorId"
+
 
 class BadPageToken(ValueError):
     """A ``nextPageToken`` this server did not issue."""
@@ -119,6 +122,8 @@ def _file(row: FileRow) -> StoredFile:
         created_at=row.created_at,
         updated_at=row.updated_at,
         password=row.password,
+        parent_file_id=row.parent_file_id,
+        parent_split=row.parent_split,
     )
 
 
@@ -140,6 +145,8 @@ class FileRepository:
                     password=f.password,
                     created_at=f.created_at,
                     updated_at=f.updated_at,
+                    parent_file_id=f.parent_file_id,
+                    parent_split=f.parent_split,
                 )
             )
 
@@ -328,11 +335,15 @@ class RunRepository:
         batch_id: str | None = None,
         source: str | None = None,
         file_name_contains: str | None = None,
+        processor_id: str | None = None,
         ascending: bool = False,
         token: str | None = None,
         size: int = 10,
     ) -> Page[Run]:
+        """``processor_id``: only runs whose config names that saved processor (``processorId``)."""
         q = select(RunRow).where(RunRow.workspace_id == workspace_id, RunRow.kind == kind)
+        if processor_id:
+            q = q.where(RunRow.config[PROCESSOR_ID_KEY].as_string() == processor_id)
         if status:
             q = q.where(RunRow.status == status)
         if batch_id:

@@ -66,6 +66,9 @@ class FileRow(CoreBase):
     password: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Added by 0004_split_files: set on files a split run cut out of another file.
+    parent_file_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    parent_split: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     __table_args__ = (Index("ix_files_ws_created", "workspace_id", "created_at", "id"),)
 
 

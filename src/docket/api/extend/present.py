@@ -20,8 +20,11 @@ def file_summary(f: StoredFile | None, file_id: str = "") -> dict[str, Any]:
     kind = file_type(f.media_type)
     if kind:
         out["type"] = kind
-    out["parentFileId"] = None
-    out["metadata"] = {"pageCount": f.page_count} if f.page_count is not None else {}
+    out["parentFileId"] = f.parent_file_id
+    meta: dict[str, Any] = {"pageCount": f.page_count} if f.page_count is not None else {}
+    if f.parent_split is not None:
+        meta["parentSplit"] = f.parent_split
+    out["metadata"] = meta
     out["createdAt"] = ts(f.created_at)
     out["updatedAt"] = ts(f.updated_at)
     return out
