@@ -1,0 +1,185 @@
+"""The offline classifier: lexical and layout evidence matched against each class's own words.
+
+For every class, the document's terms are scored against the class profile (its own words plus
+the cue phrases of the lexicon concepts its words name), each term counting more when printed in
+a title on the first page and with diminishing returns when repeated; the generic layout
+signals (amount density, line-item tables, numbered clauses, citations, page count) add the
+concept's layout weights. Scores become probabilities by a softmax with a fitted temperature; a
+catch-all class (or, without one, a virtual "none of these" option) competes with a fixed
+baseline score, so a document that matches nothing gets low confidence instead of a confident
+wrong answer. Deterministic, no network, no model files.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from docket.domain.classification import (
+    ClassifyOptions,
+    ClassifyResult,
+    ClassScore,
+    DocumentClass,
+    Evidence,
+)
+from docket.domain.document import ParsedDocument
+from docket.engines.classify.profiles import ClassProfile, build_profiles
+from docket.engines.classify.text import DocSignals, read_signals, saturate
+
+LAYOUT_NAMES = {
+    "amounts": "many amounts",
+    "line_items": "a line-item table",
+    "tables": "tables",
+    "clauses": "numbered clauses",
+    "citations": "citations (et al., [n], Fig./Eq.)",
+    "references": "a references section",
+    "formulas": "formulas",
+    "figures": "figures",
+    "percent": "percentages",
+    "one_page": "a single page",
+    "long": "many pages",
+    "short_text": "little text",
+    "dense_text": "dense running text",
+    "narrow": "a narrow, tall page",
+}
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Score scale and temperature, fitted on the benchmark's dev half (bench/classify_accuracy)."""
+
+    lexical: float = 6.0
+    layout: float = 1.5
+    temperature: float = 1.0
+    baseline: float = 0.6  # score of the catch-all / "none of these" option
+    mass_power: float = 0.6  # profile-size normalisation exponent
+
+
+DEFAULT_CALIBRATION = Calibration()
+
+
+@dataclass
+class _Scored:
+    profile: ClassProfile
+    score: float
+    evidence: list[Evidence]
+
+
+class OfflineClassifier:
+    """``ClassifierEngine`` that needs nothing but the parsed document and the class words."""
+
+    name = "offline"
+
+    def __init__(self, calibration: Calibration = DEFAULT_CALIBRATION) -> None:
+        self.cal = calibration
+
+    def classify(
+        self, document: ParsedDocument, classes: list[DocumentClass], options: ClassifyOptions
+    ) -> ClassifyResult:
+        start = time.perf_counter()
+        signals = read_signals(document)
+        profiles = build_profiles(classes, options.instructions)
+        scored = [self._score(p, signals) for p in profiles]
+        result = decide(scored, self.cal, options)
+        result.seconds = time.perf_counter() - start
+        return result
+
+    def raw_scores(
+        self, document: ParsedDocument, classes: list[DocumentClass], instructions: str | None
+    ) -> list[float]:
+        """Uncalibrated scores in class order (catch-all classes get the baseline); for fitting."""
+        signals = read_signals(document)
+        out = []
+        for p in build_profiles(classes, instructions):
+            out.append(self.cal.baseline if p.is_other else self._score(p, signals).score)
+        return out
+
+    def _score(self, prof: ClassProfile, sig: DocSignals) -> _Scored:
+        ev: list[Evidence] = []
+        lex = 0.0
+        for key, w in prof.terms.items():
+            st = sig.terms.get(key)
+            if st is None:
+                continue
+            c = w * saturate(st.count) * math.sqrt(st.zone)
+            lex += c
+            ev.append(Evidence(text=st.text, page=st.page, weight=round(c, 3)))
+        lex /= max(prof.mass, 1.0) ** self.cal.mass_power
+        lay = 0.0
+        norm = max(sum(abs(w) for w in prof.layout.values()), 1.0)
+        for feat, w in prof.layout.items():
+            v = sig.layout.get(feat, 0.0)
+            if v > 0 and w != 0:
+                c = w * v / norm
+                lay += c
+                ev.append(Evidence(text=LAYOUT_NAMES.get(feat, feat), page=1, weight=round(c, 3)))
+        score = self.cal.lexical * lex + self.cal.layout * lay
+        ev.sort(key=lambda e: -abs(e.weight))
+        return _Scored(prof, score, ev)
+
+
+def softmax(xs: list[float]) -> list[float]:
+    m = max(xs)
+    es = [math.exp(x - m) for x in xs]
+    s = sum(es)
+    return [e / s for e in es]
+
+
+def decide(scored: list[_Scored], cal: Calibration, options: ClassifyOptions) -> ClassifyResult:
+    """Calibrated probabilities, the catch-all rule, and the human-readable reasoning."""
+    logits = [(cal.baseline if s.profile.is_other else s.score) / cal.temperature for s in scored]
+    has_other = any(s.profile.is_other for s in scored)
+    # Without a catch-all class, a virtual "none of these" option takes probability mass.
+    virtual = [] if has_other else [cal.baseline / cal.temperature]
+    probs_all = softmax(logits + virtual)
+    probs = probs_all[: len(scored)]
+    total = sum(probs)
+    shown = [p / total for p in probs]
+    scores = [
+        ClassScore(class_id=s.profile.cls.id, score=round(s.score, 4), probability=round(p, 4))
+        for s, p in zip(scored, shown, strict=True)
+    ]
+    real = [i for i, s in enumerate(scored) if not s.profile.is_other]
+    others = [i for i, s in enumerate(scored) if s.profile.is_other]
+    best = max(real, key=lambda i: probs[i]) if real else others[0]
+    confidence = probs[best]
+    runner = sorted(real, key=lambda i: -probs[i])[1:2]
+    if others and (not real or confidence < options.min_confidence):
+        o = others[0]
+        chosen = scored[o]
+        conf = max(probs[o], 1.0 - confidence) if real else 1.0
+        top = scored[best] if real else None
+        why = (
+            f"No class fitted well (best: {top.profile.cls.type!r} at {confidence:.2f}), so "
+            f"{chosen.profile.cls.type!r} was chosen."
+            if top
+            else f"{chosen.profile.cls.type!r} is the only class."
+        )
+        return ClassifyResult(
+            class_id=chosen.profile.cls.id,
+            type=chosen.profile.cls.type,
+            confidence=round(conf, 4),
+            reasoning=why,
+            evidence=[e for e in (top.evidence if top else []) if e.weight > 0][:6],
+            scores=scores,
+            engine="offline",
+        )
+    chosen = scored[best]
+    pos = [e for e in chosen.evidence if e.weight > 0][:6]
+    words = ", ".join(f"{e.text!r} (p. {e.page})" for e in pos) or "no distinctive words"
+    why = f"Chose {chosen.profile.cls.type!r} from {words}."
+    if runner:
+        r = scored[runner[0]]
+        why += f" Runner-up {r.profile.cls.type!r} at {probs[runner[0]]:.2f}."
+    if confidence < options.min_confidence:
+        why += " Low confidence: no class fits this document well."
+    return ClassifyResult(
+        class_id=chosen.profile.cls.id,
+        type=chosen.profile.cls.type,
+        confidence=round(confidence, 4),
+        reasoning=why,
+        evidence=pos + [e for e in chosen.evidence if e.weight < 0][:3],
+        scores=scores,
+        engine="offline",
+    )
