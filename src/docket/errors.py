@@ -30,6 +30,7 @@ class ErrorCode(StrEnum):
     CHUNKING_ERROR = "CHUNKING_ERROR"
     TIMEOUT = "TIMEOUT"
     MODEL_PROVIDER_ERROR = "MODEL_PROVIDER_ERROR"
+    FAILED_TO_PROCESS_FILE = "FAILED_TO_PROCESS_FILE"
 
 
 # (HTTP status, retryable) per code; the single source both wire protocols read.
@@ -52,6 +53,7 @@ _CODE_INFO: dict[ErrorCode, tuple[int, bool]] = {
     ErrorCode.CHUNKING_ERROR: (422, False),
     ErrorCode.TIMEOUT: (504, True),
     ErrorCode.MODEL_PROVIDER_ERROR: (502, True),
+    ErrorCode.FAILED_TO_PROCESS_FILE: (422, False),
 }
 
 
