@@ -232,7 +232,7 @@ def fit_temperature(items: list[Item], wordings: list[str]) -> float:
         t = i / 20
         nll = 0.0
         for scores, gold in rows:
-            probs = softmax([s / t for s in [*scores, DEFAULT_CALIBRATION.baseline]])
+            probs = softmax([s / t for s in [*scores, DEFAULT_CALIBRATION.none_baseline]])
             nll -= math.log(max(probs[gold], 1e-12))
         best = min(best, (nll / len(rows), t))
     return best[1]

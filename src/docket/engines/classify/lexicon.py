@@ -31,7 +31,8 @@ class Concept:
 
 
 def _phrases(spec: str) -> frozenset[str]:
-    return frozenset(phrase_key(p) for p in spec.split(",") if p.strip())
+    keys = (phrase_key(p) for p in spec.split(","))
+    return frozenset(k for k in keys if len(k) > 1)  # "1099" or "w-2" leave nothing to match
 
 
 def _weighted(spec: str) -> dict[str, float]:
@@ -132,8 +133,8 @@ _RAW: list[tuple[str, str, str, dict[str, float]]] = [
     (
         "research",
         "scientific, science, research, research paper, scholarly, academic, journal, article, "
-        "preprint, arxiv, publication, study, studies, conference paper, thesis, dissertation, "
-        "manuscript, peer reviewed, paper",
+        "preprint, arxiv, study, studies, conference paper, thesis, dissertation, "
+        "manuscript, peer reviewed, paper, scientific publication, academic publication",
         "abstract:2.5, introduction:1.2, conclusion:1.2, references:2, et al:3, fig:1.5, "
         "figure:1, eq:2, equation:2, theorem:2.5, lemma:2.5, proof:2, proposition:1.5, "
         "corollary:2, we:1, our:0.8, result:1, method:1, experiment:1.5, hypothesis:1, "

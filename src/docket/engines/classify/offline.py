@@ -50,9 +50,10 @@ class Calibration:
     """Score scale and temperature, fitted on the benchmark's dev half (bench/classify_accuracy)."""
 
     lexical: float = 6.0
-    layout: float = 1.5
-    temperature: float = 1.0
-    baseline: float = 0.6  # score of the catch-all / "none of these" option
+    layout: float = 8.0
+    temperature: float = 0.7
+    baseline: float = 3.5  # score of a catch-all class: a better fit is needed to beat it
+    none_baseline: float = 1.0  # score of the virtual "none of these" option (no catch-all)
     mass_power: float = 0.6  # profile-size normalisation exponent
 
 
@@ -131,7 +132,7 @@ def decide(scored: list[_Scored], cal: Calibration, options: ClassifyOptions) ->
     logits = [(cal.baseline if s.profile.is_other else s.score) / cal.temperature for s in scored]
     has_other = any(s.profile.is_other for s in scored)
     # Without a catch-all class, a virtual "none of these" option takes probability mass.
-    virtual = [] if has_other else [cal.baseline / cal.temperature]
+    virtual = [] if has_other else [cal.none_baseline / cal.temperature]
     probs_all = softmax(logits + virtual)
     probs = probs_all[: len(scored)]
     total = sum(probs)
@@ -145,7 +146,8 @@ def decide(scored: list[_Scored], cal: Calibration, options: ClassifyOptions) ->
     best = max(real, key=lambda i: probs[i]) if real else others[0]
     confidence = probs[best]
     runner = sorted(real, key=lambda i: -probs[i])[1:2]
-    if others and (not real or confidence < options.min_confidence):
+    other_wins = bool(others) and probs[others[0]] > confidence
+    if others and (not real or other_wins or confidence < options.min_confidence):
         o = others[0]
         chosen = scored[o]
         conf = max(probs[o], 1.0 - confidence) if real else 1.0
