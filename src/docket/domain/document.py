@@ -7,6 +7,7 @@ models map 1:1 onto Extend's ``ParseRun.output``; the wire layer only renames fi
 
 from __future__ import annotations
 
+from array import array
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -29,13 +30,102 @@ class Word:
     font_name: str = ""
 
 
-@dataclass(slots=True)
+_BOLD, _ITALIC, _CONFIDENT = 1, 2, 4
+
+
+class _PackedWords:
+    """A line's words as one string and flat arrays: ~60 bytes a word instead of ~500.
+
+    Parsed documents keep every line's words for citations; holding them as objects made a
+    500-page parse cost hundreds of megabytes. Unpacking rebuilds equal :class:`Word` objects.
+    """
+
+    __slots__ = ("flags", "lengths", "names", "numbers", "text")
+
+    def __init__(self, words: list[Word]) -> None:
+        self.text = " ".join([w.text for w in words])
+        self.lengths = array("I", [len(w.text) for w in words])
+        numbers = array("d")
+        flags = bytearray()
+        for w in words:
+            b = w.bbox
+            numbers.extend((b.left, b.top, b.right, b.bottom, w.font_size))
+            flags.append(
+                (_BOLD if w.bold else 0)
+                | (_ITALIC if w.italic else 0)
+                | (_CONFIDENT if w.confidence is not None else 0)
+            )
+        for w in words:
+            if w.confidence is not None:
+                numbers.append(w.confidence)
+        self.numbers = numbers
+        self.flags = bytes(flags)
+        self.names = tuple([w.font_name for w in words])
+
+    def unpack(self) -> list[Word]:
+        text, numbers, flags, names = self.text, self.numbers, self.flags, self.names
+        n = len(flags)
+        extra = 5 * n  # confidences follow the boxes, one for each word that has one
+        out: list[Word] = []
+        pos = 0
+        for i, length in enumerate(self.lengths):
+            f = flags[i]
+            k = 5 * i
+            conf = None
+            if f & _CONFIDENT:
+                conf = numbers[extra]
+                extra += 1
+            out.append(
+                Word(
+                    text[pos : pos + length],
+                    BBox(numbers[k], numbers[k + 1], numbers[k + 2], numbers[k + 3]),
+                    numbers[k + 4],
+                    bool(f & _BOLD),
+                    bool(f & _ITALIC),
+                    conf,
+                    names[i],
+                )
+            )
+            pos += length + 1
+        return out
+
+
 class Line:
-    words: list[Word]
-    bbox: BBox
+    """A line segment of words.
+
+    After layout, :meth:`pack` stores the words compactly; ``words`` then rebuilds them on each
+    access (equal values, fresh objects), so edit words only before packing.
+    """
+
+    __slots__ = ("_packed", "_words", "bbox")
+    __match_args__ = ("words", "bbox")
+
+    def __init__(self, words: list[Word], bbox: BBox) -> None:
+        self._words: list[Word] | None = words
+        self._packed: _PackedWords | None = None
+        self.bbox = bbox
+
+    @property
+    def words(self) -> list[Word]:
+        if self._words is not None:
+            return self._words
+        assert self._packed is not None
+        return self._packed.unpack()
+
+    @words.setter
+    def words(self, value: list[Word]) -> None:
+        self._words, self._packed = value, None
+
+    def pack(self) -> None:
+        """Keep the words as flat arrays (see :class:`_PackedWords`); idempotent."""
+        if self._words is not None:
+            self._packed = _PackedWords(self._words)
+            self._words = None
 
     @property
     def text(self) -> str:
+        if self._packed is not None:
+            return self._packed.text
         return " ".join(w.text for w in self.words)
 
     @property
@@ -45,7 +135,18 @@ class Line:
 
     @property
     def bold(self) -> bool:
-        return bool(self.words) and all(w.bold for w in self.words)
+        words = self.words
+        return bool(words) and all(w.bold for w in words)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Line):
+            return NotImplemented
+        return self.words == other.words and self.bbox == other.bbox
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the dataclass it replaced
+
+    def __repr__(self) -> str:
+        return f"Line(words={self.words!r}, bbox={self.bbox!r})"
 
 
 @dataclass(slots=True)

@@ -125,6 +125,8 @@ def parse_document(
             for i, b in enumerate(blocks):
                 b.page = number
                 b.id = block_id(number, i, b.text)
+                for ln in b.lines:
+                    ln.pack()  # the page's words, lines and pdfium data go; blocks stay lean
             analysed.append((info, blocks))
             if progress is not None:
                 progress(done, len(wanted))
