@@ -174,7 +174,7 @@ def decide(scored: list[_Scored], cal: Calibration, options: ClassifyOptions) ->
     if runner:
         r = scored[runner[0]]
         why += f" Runner-up {r.profile.cls.type!r} at {probs[runner[0]]:.2f}."
-    if confidence < options.min_confidence:
+    if confidence < max(options.min_confidence, 0.5):
         why += " Low confidence: no class fits this document well."
     return ClassifyResult(
         class_id=chosen.profile.cls.id,

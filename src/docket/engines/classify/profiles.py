@@ -116,12 +116,27 @@ def build_profile(cls: DocumentClass, instructions: str | None = None) -> ClassP
     return prof
 
 
+def instructions_for(cls: DocumentClass, instructions: str | None) -> str:
+    """The sentences of ``instructions`` that name ``cls`` (by type or id). A sentence naming no
+    class would weigh on every class alike, so it cannot tell them apart and is left out."""
+    if not instructions:
+        return ""
+    names = {" ".join(tokens(_type_words(cls.type))), " ".join(tokens(_type_words(cls.id)))}
+    names = {n for n in names if len(n) >= 3}  # an id like "a" would match any sentence
+    out = []
+    for sentence in re.split(r"(?<=[.;!?\n])\s+", instructions):
+        padded = f" {' '.join(tokens(sentence))} "
+        if any(f" {n} " in padded for n in names):
+            out.append(sentence)
+    return " ".join(out)
+
+
 def build_profiles(
     classes: list[DocumentClass], instructions: str | None = None
 ) -> list[ClassProfile]:
     """Profiles of all classes; a cue shared by every non-catch-all class is halved (it cannot
     tell them apart, only say the document is of their family)."""
-    profiles = [build_profile(c, instructions) for c in classes]
+    profiles = [build_profile(c, instructions_for(c, instructions)) for c in classes]
     real = [p for p in profiles if not p.is_other]
     if len(real) > 1:
         shared = set.intersection(*(set(k for k, w in p.terms.items() if w > 0) for p in real))
