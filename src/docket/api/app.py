@@ -21,6 +21,7 @@ from docket.api.extend import batch_runs, files, parse_runs, signed
 from docket.api.extend import webhooks as webhook_routes
 from docket.api.extend.present import batch_json, run_json
 from docket.api.extend.webhooks import build_webhooks
+from docket.api.llamacloud.routes import ROUTERS as LLAMACLOUD_ROUTERS
 from docket.api.middleware import RequestContext
 from docket.domain.runs import Run
 from docket.services.executor import Executor
@@ -131,6 +132,8 @@ def create_app(
     for module in (files, signed, parse_runs, batch_runs, webhook_routes):
         app.include_router(module.router)
     app.include_router(webhook_routes.payload_router)
+    for router in LLAMACLOUD_ROUTERS:  # LlamaCloud's /api/v1/... (docs/llamacloud.md)
+        app.include_router(router)
     app.add_middleware(
         RequestContext,
         max_json_bytes=settings.limits.max_json_bytes,
