@@ -1,0 +1,113 @@
+"""The ``classify`` run kind: parse the input, then pick one of the run's classes.
+
+Both steps run in one worker process (pdfium and the engines stay out of the API process). The
+worker stores the engine's :class:`ClassifyResult` as JSON at ``outputs/<run id>.json``; the wire
+layer renders it (Extend's ``{id, type, confidence, insights}``). A cancel is honoured between
+parsed pages and again before the engine starts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from docket.domain.classification import ClassifyOptions, ClassifyResult, DocumentClass
+from docket.domain.parse_options import ParseOptions
+from docket.domain.runs import Run, StoredFile
+from docket.pipeline.classify import classify_document
+from docket.services.doc_work import (
+    PROCESSOR_FAILURE_CODES,
+    EngineSpec,
+    Outcome,
+    RunGone,
+    cancel_check,
+    classifier_engine,
+    elapsed_ms,
+    guarded,
+    parse_input,
+    parse_password,
+    raise_outcome,
+)
+from docket.services.runs import WorkResult
+from docket.storage.blobs import BlobStore
+from docket.worker.pool import JobQueue
+
+
+def classify_in_worker(
+    db_url: str,
+    blobs: BlobStore,
+    run_id: str,
+    file_key: str,
+    password: str | None,
+    config_json: str,
+    limits: tuple[int, int],
+    engine: EngineSpec,
+) -> Outcome:
+    """Runs in a worker process: ("ok", key, pages, ms) | ("failed", code, msg) | ("cancelled",)."""
+
+    def work() -> Outcome:
+        start = time.perf_counter()
+        cancelled = cancel_check(db_url, run_id)
+        cfg: dict[str, Any] = json.loads(config_json)
+        parse = parse_password(ParseOptions.model_validate(cfg["parse"]), password)
+        doc = parse_input(blobs.get(file_key), parse, limits, cancelled)
+        classes = [DocumentClass.model_validate(c) for c in cfg["classes"]]
+        options = ClassifyOptions.model_validate(cfg["options"])
+        if cancelled():
+            raise RunGone()
+        model = classifier_engine(engine, str(cfg.get("baseProcessor", "")))
+        result = classify_document(doc, classes, options, model)
+        key = f"outputs/{run_id}.json"
+        blobs.put(key, result.model_dump_json().encode())
+        return ("ok", key, len(doc.pages), elapsed_ms(start), result.usage.total_tokens)
+
+    return guarded(work)
+
+
+def classify_output(data: bytes) -> ClassifyResult:
+    return ClassifyResult.model_validate_json(data)
+
+
+class ClassifyKind:
+    name = "classify"
+    id_prefix = "clr"
+    batch_prefix = "bpr"
+    failure_codes = PROCESSOR_FAILURE_CODES
+
+    def __init__(
+        self,
+        db_url: str,
+        blobs: BlobStore,
+        queue: JobQueue,
+        limits: tuple[int, int],
+        engine: EngineSpec,
+        timeout_s: float | None = None,
+    ) -> None:
+        self._db_url = db_url
+        self._blobs = blobs
+        self._queue = queue
+        self._limits = limits
+        self._engine = engine
+        self._timeout_s = timeout_s
+
+    def execute(self, run: Run, file: StoredFile) -> WorkResult:
+        outcome = self._queue.run_cpu(
+            classify_in_worker,
+            self._db_url,
+            self._blobs,
+            run.id,
+            file.blob_key,
+            file.password,
+            json.dumps(run.config),
+            self._limits,
+            self._engine,
+            timeout_s=self._timeout_s,
+        )
+        raise_outcome(outcome)
+        _, key, pages, ms, tokens = outcome
+        return WorkResult(
+            output_key=str(key),
+            metrics={"processingTimeMs": int(ms), "pageCount": int(pages), "llmTokens": tokens},
+            credits=float(pages),
+        )

@@ -1,0 +1,135 @@
+"""Shared worker-process steps of the classify and split run kinds.
+
+Both read the run's input from the blob store, parse it (checking the run's cancel flag between
+pages, as the parse kind does), then hand the document to an engine. Everything here runs inside
+a worker process, so results cross back as plain tuples of picklable values.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Final
+
+from docket.domain.classification import ClassifierEngine
+from docket.domain.document import ParsedDocument
+from docket.domain.parse_options import ParseOptions
+from docket.engines.llm.openai_compatible import ModelRegistry
+from docket.errors import DocketError, ErrorCode
+from docket.pipeline.classify import select_classifier
+from docket.pipeline.formats import ParseLimits
+from docket.pipeline.parse import Cancelled, parse_document
+from docket.services.runs import RunCancelled
+from docket.store.db import Database
+from docket.store.repos import RunRepository
+
+# Extend's failure reasons for classify/split runs, plus Docket's own codes that say more.
+PROCESSOR_FAILURE_CODES: Final = frozenset(
+    {
+        "FAILED_TO_PROCESS_FILE",
+        "INVALID_CONFIGURATION",
+        "MODEL_PROVIDER_ERROR",
+        "INTERNAL_ERROR",
+    }
+)
+_CANCEL_CHECK_S: Final = 0.2
+
+Outcome = tuple[Any, ...]
+# The LLM providers the server knows (picklable; read once from the environment by the app).
+EngineSpec = ModelRegistry
+
+
+class RunGone(Exception):
+    """The run was cancelled or deleted while its worker was busy."""
+
+
+@cache
+def runs_repo(db_url: str) -> RunRepository:
+    return RunRepository(Database(db_url).sessions)
+
+
+def cancel_check(db_url: str, run_id: str) -> Callable[[], bool]:
+    """A cheap ``cancelled()`` for the parser: reads the flag at most every 0.2 s."""
+    runs = runs_repo(db_url)
+    last = [0.0, False]
+
+    def cancelled() -> bool:
+        t = time.monotonic()
+        if t - float(last[0]) >= _CANCEL_CHECK_S:
+            last[0], last[1] = t, runs.cancel_requested(run_id)
+        return bool(last[1])
+
+    return cancelled
+
+
+def parse_input(
+    data: bytes,
+    options: ParseOptions,
+    limits: tuple[int, int],
+    cancelled: Callable[[], bool],
+) -> ParsedDocument:
+    """Parse a run's input; parse failures become FAILED_TO_PROCESS_FILE naming the cause."""
+    try:
+        return parse_document(
+            data,
+            options,
+            limits=ParseLimits(max_bytes=limits[0], max_pages=limits[1]),
+            cancelled=cancelled,
+        )
+    except Cancelled:
+        raise RunGone() from None
+    except DocketError as exc:
+        raise DocketError(
+            f"{exc.code.value}: {exc.message}", code=ErrorCode.FAILED_TO_PROCESS_FILE
+        ) from None
+
+
+def guarded(work: Callable[[], Outcome]) -> Outcome:
+    """Run ``work`` and turn every way it can end into an outcome tuple.
+
+    ("ok", ...) from ``work`` itself | ("failed", code, message) | ("cancelled",).
+    """
+    try:
+        return work()
+    except (RunGone, Cancelled):
+        return ("cancelled",)
+    except DocketError as exc:
+        return ("failed", exc.code.value, exc.message)
+    except MemoryError:
+        return (
+            "failed",
+            ErrorCode.FAILED_TO_PROCESS_FILE.value,
+            "the document needs too much memory",
+        )
+    except Exception as exc:  # a bug or an engine crash we did not translate
+        return ("failed", ErrorCode.INTERNAL_ERROR.value, f"internal error ({type(exc).__name__})")
+
+
+def raise_outcome(outcome: Outcome) -> None:
+    """In the queue thread: cancelled/failed outcomes become the framework's exceptions."""
+    if outcome[0] == "cancelled":
+        raise RunCancelled()
+    if outcome[0] == "failed":
+        raise DocketError(str(outcome[2]), code=ErrorCode(outcome[1]))
+
+
+def parse_password(options: ParseOptions, password: str | None) -> ParseOptions:
+    if options.password is None and password:
+        return options.model_copy(update={"password": password})
+    return options
+
+
+def elapsed_ms(start: float) -> int:
+    return round((time.perf_counter() - start) * 1000)
+
+
+def model_for(registry: EngineSpec, base_processor: str) -> str | None:
+    """The model a run uses: its ``baseProcessor`` name when a provider is configured under
+    exactly that name (``DOCKET_LLM_MODELS=classification_performance=gpt-4.1``), otherwise
+    None (the offline engine), as for extraction."""
+    return base_processor if base_processor and base_processor in registry.providers else None
+
+
+def classifier_engine(registry: EngineSpec, base_processor: str) -> ClassifierEngine:
+    return select_classifier(model_for(registry, base_processor), registry)
