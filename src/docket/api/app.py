@@ -17,24 +17,32 @@ from fastapi import FastAPI
 
 from docket.api import errors
 from docket.api.deps import Services
-from docket.api.extend import batch_runs, files, parse_runs, signed
+from docket.api.extend import batch_runs, extract_runs, extractors, files, parse_runs, signed
 from docket.api.extend import webhooks as webhook_routes
+from docket.api.extend.extract_present import extract_run_json
 from docket.api.extend.present import batch_json, run_json
+from docket.api.extend.processor_routes import present_processor, present_version
 from docket.api.extend.webhooks import build_webhooks
 from docket.api.llamacloud.routes import ROUTERS as LLAMACLOUD_ROUTERS
 from docket.api.middleware import RequestContext
+from docket.domain.processors import ProcessorKind
 from docket.domain.runs import Run
+from docket.engines.llm.openai_compatible import ModelRegistry
 from docket.services.executor import Executor
+from docket.services.extract_kind import ExtractKind
+from docket.services.extraction import EXTRACTOR_SPEC, ExtractionService
 from docket.services.fetch import FetchPolicy, fetch_url
 from docket.services.files import FetchFn, FileService
 from docket.services.keys import KeyService
 from docket.services.parse_kind import ParseKind
+from docket.services.processors import ProcessorService
 from docket.services.runs import RunEvents, RunKind, RunService
 from docket.services.signing import UrlSigner, load_or_create_secret
 from docket.services.webhooks import FanOutEvents
 from docket.settings import Settings
 from docket.storage.blobs import LocalBlobStore
 from docket.store.db import Database
+from docket.store.processors import ProcessorRepository
 from docket.store.repos import FileRepository, RunRepository, WorkspaceRepository
 from docket.worker.pool import InProcessQueue
 
@@ -56,7 +64,11 @@ def guarded_fetch(settings: Settings) -> FetchFn:
 
 
 def build_services(
-    settings: Settings, *, events: RunEvents | None = None, fetch: FetchFn | None = None
+    settings: Settings,
+    *,
+    events: RunEvents | None = None,
+    fetch: FetchFn | None = None,
+    models: ModelRegistry | None = None,
 ) -> tuple[Services, Database, InProcessQueue]:
     db = Database(settings.db_url)
     db.migrate()
@@ -67,7 +79,11 @@ def build_services(
     runs_repo, files_repo = RunRepository(db.sessions), FileRepository(db.sessions)
     limits = (settings.limits.max_file_bytes, settings.limits.max_pages)
     parse = ParseKind(settings.db_url, blobs, queue, limits, settings.worker.run_timeout_s)
-    kinds: dict[str, RunKind] = {"parse": parse}
+    models = models if models is not None else ModelRegistry.from_env()
+    extract = ExtractKind(
+        settings.db_url, blobs, queue, limits, models, settings.worker.run_timeout_s
+    )
+    kinds: dict[str, RunKind] = {"parse": parse, "extract": extract}
     executor = Executor(runs_repo, files_repo, kinds, queue, settings.worker.max_attempts)
     file_service = FileService(
         files_repo,
@@ -86,13 +102,22 @@ def build_services(
     )
 
     def presenter(run: Run) -> dict[str, object]:
-        return run_json(run, files_repo.get(run.workspace_id, run.file_id))
+        file = files_repo.get(run.workspace_id, run.file_id)
+        if run.kind == "extract":
+            dash = settings.server.public_url or ""
+            return extract_run_json(run, file, extraction.result(run), dashboard=dash)
+        return run_json(run, file)
 
     run_service.presenter = presenter
     run_service.batch_presenter = batch_json
     run_service.on_closed = executor.notify
     executor.announce = run_service.announce
     secret = load_or_create_secret(settings.home / "secret.key")
+    processors = ProcessorService(
+        ProcessorRepository(db.sessions), {ProcessorKind.EXTRACTOR: EXTRACTOR_SPEC}, hook
+    )
+    processors.present, processors.present_version = present_processor, present_version
+    extraction = ExtractionService(run_service, processors, models)
     svc = Services(
         settings=settings,
         keys=KeyService(WorkspaceRepository(db.sessions)),
@@ -100,15 +125,22 @@ def build_services(
         runs=run_service,
         executor=executor,
         signer=UrlSigner(secret, settings.server.signed_url_ttl_s),
+        processors=processors,
+        extraction=extraction,
         webhooks=webhooks,
     )
     return svc, db, queue
 
 
 def create_app(
-    settings: Settings, *, events: RunEvents | None = None, fetch: FetchFn | None = None
+    settings: Settings,
+    *,
+    events: RunEvents | None = None,
+    fetch: FetchFn | None = None,
+    models: ModelRegistry | None = None,
 ) -> FastAPI:
-    svc, db, queue = build_services(settings, events=events, fetch=fetch)
+    """``models`` maps public model names to LLM providers (default: ``DOCKET_LLM_*``)."""
+    svc, db, queue = build_services(settings, events=events, fetch=fetch, models=models)
     webhooks = svc.webhooks
 
     @asynccontextmanager
@@ -129,11 +161,12 @@ def create_app(
     app = FastAPI(title="Docket", version="0.1.0", lifespan=lifespan)
     app.state.services = svc
     errors.install(app)
-    for module in (files, signed, parse_runs, batch_runs, webhook_routes):
+    for module in (files, signed, parse_runs, batch_runs, webhook_routes, extract_runs, extractors):
         app.include_router(module.router)
     app.include_router(webhook_routes.payload_router)
     for router in LLAMACLOUD_ROUTERS:  # LlamaCloud's /api/v1/... (docs/llamacloud.md)
         app.include_router(router)
+
     app.add_middleware(
         RequestContext,
         max_json_bytes=settings.limits.max_json_bytes,

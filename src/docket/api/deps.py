@@ -9,8 +9,10 @@ from fastapi import Depends, Request
 
 from docket.errors import DocketError, ErrorCode, InvalidRequest
 from docket.services.executor import Executor
+from docket.services.extraction import ExtractionService
 from docket.services.files import FileService
 from docket.services.keys import KeyService
+from docket.services.processors import ProcessorService
 from docket.services.runs import RunService
 from docket.services.signing import UrlSigner
 from docket.services.webhooks import WebhookService
@@ -27,6 +29,8 @@ class Services:
     runs: RunService
     executor: Executor
     signer: UrlSigner
+    processors: ProcessorService
+    extraction: ExtractionService
     webhooks: WebhookService | None = None
 
 

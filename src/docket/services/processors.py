@@ -26,12 +26,12 @@ from docket.domain.processors import (
     ProcessorVersion,
     ReleaseType,
 )
-from docket.domain.runs import Page
+from docket.domain.runs import Page, Run
 from docket.errors import DocketError, ErrorCode, InvalidRequest, NotFound
 from docket.services.ids import new_id
 from docket.services.runs import NoEvents, RunEvents
 from docket.store.processors import BadProcessorPageToken, ProcessorRepository, page_versions
-from docket.store.repos import now
+from docket.store.repos import BadPageToken, now
 
 log = logging.getLogger(__name__)
 
@@ -213,6 +213,26 @@ class ProcessorService:
             raise self._missing(kind, pid)
         self._announce(gone, "deleted")
         return pid
+
+    def page_runs(
+        self,
+        workspace_id: str,
+        run_kind: str,
+        *,
+        processor_id: str | None = None,
+        ref_key: str = "processor",
+        **filters: Any,
+    ) -> Page[Run]:
+        """Runs of ``run_kind`` (``extract``), only those of one processor when
+        ``processor_id`` is given (its id read from ``run.config[ref_key]["id"]``); the other
+        filters are the run listing's (status, batch_id, file_name_contains, ascending, token,
+        size)."""
+        try:
+            return self._repo.runs(
+                workspace_id, run_kind, processor_id=processor_id, ref_key=ref_key, **filters
+            )
+        except BadPageToken as exc:
+            raise InvalidRequest(str(exc)) from None
 
     # --- versions -----------------------------------------------------------------------------
     def publish(

@@ -15,7 +15,17 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    select,
+)
 from sqlalchemy import delete as sa_delete
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
@@ -27,8 +37,10 @@ from docket.domain.processors import (
     ReleaseType,
     next_version,
 )
-from docket.domain.runs import Page
-from docket.store.tables import UtcDateTime
+from docket.domain.runs import Page, Run
+from docket.store.repos import _paged as paged  # the run listing's keyset paging and tokens
+from docket.store.repos import _run as run_record
+from docket.store.tables import FileRow, RunRow, UtcDateTime
 
 
 class BadProcessorPageToken(ValueError):
@@ -334,6 +346,10 @@ class ProcessorRepository:
             )
             return _version(row) if row is not None else None
 
+    def runs(self, workspace_id: str, run_kind: str, **filters: Any) -> Page[Run]:
+        """See :func:`page_runs_of`."""
+        return page_runs_of(self._sessions, workspace_id, run_kind, **filters)
+
     def latest_published(
         self, workspace_id: str, kind: ProcessorKind, pid: str
     ) -> ProcessorVersion | None:
@@ -359,3 +375,36 @@ def page_versions(
     chunk = ordered[start : start + size]
     more = start + size < len(ordered)
     return Page(chunk, _encode(chunk[-1].id) if more and chunk else None)
+
+
+def page_runs_of(
+    sessions: Callable[[], Session],
+    workspace_id: str,
+    run_kind: str,
+    *,
+    processor_id: str | None,
+    ref_key: str = "processor",
+    status: str | None = None,
+    batch_id: str | None = None,
+    file_name_contains: str | None = None,
+    ascending: bool = False,
+    token: str | None = None,
+    size: int = 10,
+) -> Page[Run]:
+    """Runs of one kind, optionally only those made from one saved processor (its id is read
+    from ``run.config[ref_key]["id"]``), with the run listing's other filters and tokens."""
+    q = select(RunRow).where(RunRow.workspace_id == workspace_id, RunRow.kind == run_kind)
+    if processor_id:
+        q = q.where(RunRow.config[ref_key]["id"].as_string() == processor_id)
+    if status:
+        q = q.where(RunRow.status == status)
+    if batch_id:
+        q = q.where(RunRow.batch_id == batch_id)
+    if file_name_contains:
+        names = select(FileRow.id).where(
+            func.lower(FileRow.name).contains(file_name_contains.lower(), autoescape=True)
+        )
+        q = q.where(RunRow.file_id.in_(names))
+    with sessions() as s:
+        rows, nxt = paged(s, q, RunRow.created_at, RunRow.id, token, size, ascending)
+        return Page([run_record(r) for r in rows], nxt)

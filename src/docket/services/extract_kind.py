@@ -1,0 +1,187 @@
+"""The ``extract`` run kind: parse the input, then extract, in one worker process.
+
+The worker reads the input from the blob store, parses it (checking the run's cancel flag
+between pages), checks the flag again before the engine runs, and writes the
+:class:`~docket.domain.extraction.ExtractionResult` JSON to ``outputs/<run id>.json``. It returns
+a small picklable tuple, like the parse kind. Engine-level usage (LLM calls and tokens) is kept
+in the run's metrics so that it survives with the run row.
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from typing import Any, Final
+
+from docket.domain.extract_config import ExtractConfig
+from docket.domain.runs import Run, StoredFile
+from docket.engines.llm.openai_compatible import ModelRegistry
+from docket.errors import DocketError, ErrorCode
+from docket.pipeline.extract import OFFLINE_MODELS, run_extraction, select_engine
+from docket.pipeline.formats import ParseLimits
+from docket.pipeline.parse import Cancelled, parse_document
+from docket.services.runs import RunCancelled, WorkResult
+from docket.storage.blobs import BlobStore
+from docket.store.db import Database
+from docket.store.repos import RunRepository
+from docket.worker.pool import JobQueue
+
+# Extend's extract failure reasons, plus Docket's own codes where they say more (a corrupt or
+# encrypted file, a failing model endpoint).
+EXTRACT_FAILURE_CODES: Final = frozenset(
+    {
+        "INVALID_CONFIGURATION",
+        "INVALID_REQUEST",
+        "INVALID_CONFIG_OPTIONS",
+        "MODEL_PROVIDER_ERROR",
+        "INTERNAL_ERROR",
+        "UNABLE_TO_DOWNLOAD_FILE",
+        "FILE_TYPE_NOT_SUPPORTED",
+        "FILE_SIZE_TOO_LARGE",
+        "CORRUPT_FILE",
+        "OCR_ERROR",
+        "PASSWORD_PROTECTED_FILE",
+        "FAILED_TO_CONVERT_TO_PDF",
+        "FAILED_TO_GENERATE_TARGET_FORMAT",
+        "CHUNKING_ERROR",
+        "TIMEOUT",
+    }
+)
+_CANCEL_CHECK_S: Final = 0.2
+RUN_CONFIG_KEY: Final = "extract"  # run.config["extract"] holds the ExtractConfig JSON
+
+Outcome = tuple[Any, ...]
+
+# Extend's processor names: served by the offline engine unless a provider is configured
+# under exactly that name (``DOCKET_LLM_MODELS=extraction_performance=gpt-4.1``).
+BUILTIN_PROCESSORS: Final = frozenset(
+    {"extraction_performance", "extraction_light", "extraction_operator"}
+)
+
+
+def engine_model(model: str | None, models: ModelRegistry) -> str | None:
+    """The model name the engine is chosen by (None: offline); raises INVALID_CONFIGURATION
+    for a model name no provider serves, so a bad name fails at request time."""
+    name = (model or "").strip()
+    if name.lower() in OFFLINE_MODELS:
+        return None
+    if name in BUILTIN_PROCESSORS:
+        return name if name in models.providers else None
+    models.resolve(name)
+    return name
+
+
+@cache
+def _runs_repo(db_url: str) -> RunRepository:
+    return RunRepository(Database(db_url).sessions)
+
+
+def extract_in_worker(
+    db_url: str,
+    blobs: BlobStore,
+    run_id: str,
+    file_key: str,
+    password: str | None,
+    config_json: str,
+    limits: tuple[int, int],
+    models: ModelRegistry,
+) -> Outcome:
+    """("ok", key, pages, ms, usage) | ("failed", code, message) | ("cancelled",)."""
+    start = time.perf_counter()
+    runs = _runs_repo(db_url)
+    last = [0.0, False]
+
+    def cancelled() -> bool:
+        t = time.monotonic()
+        if t - float(last[0]) >= _CANCEL_CHECK_S:
+            last[0], last[1] = t, runs.cancel_requested(run_id)
+        return bool(last[1])
+
+    try:
+        if runs.cancel_requested(run_id):
+            return ("cancelled",)
+        cfg = ExtractConfig.model_validate_json(config_json)
+        if cfg.json_schema is None:
+            raise DocketError("the config has no schema", code=ErrorCode.INVALID_CONFIGURATION)
+        parse = cfg.parse
+        if password and not parse.password:
+            parse = parse.model_copy(update={"password": password})
+        doc = parse_document(
+            blobs.get(file_key),
+            parse,
+            limits=ParseLimits(max_bytes=limits[0], max_pages=limits[1]),
+            cancelled=cancelled,
+        )
+        if runs.cancel_requested(run_id):
+            return ("cancelled",)
+        engine = select_engine(engine_model(cfg.model, models), models)
+        result = run_extraction(doc, cfg.json_schema, engine, cfg.options)
+        if runs.cancel_requested(run_id):
+            return ("cancelled",)
+        key = f"outputs/{run_id}.json"
+        blobs.put(key, result.model_dump_json().encode())
+        ms = round((time.perf_counter() - start) * 1000)
+        return ("ok", key, len(doc.pages), ms, result.usage.model_dump(), result.engine)
+    except Cancelled:
+        return ("cancelled",)
+    except DocketError as exc:
+        return ("failed", exc.code.value, exc.message)
+    except MemoryError:
+        return ("failed", ErrorCode.FILE_SIZE_TOO_LARGE.value, "the document needs too much memory")
+    except Exception as exc:  # a bug or an engine crash we did not translate
+        return ("failed", ErrorCode.INTERNAL_ERROR.value, f"internal error ({type(exc).__name__})")
+
+
+class ExtractKind:
+    name = "extract"
+    id_prefix = "exr"
+    batch_prefix = "bpr"
+    failure_codes = EXTRACT_FAILURE_CODES
+
+    def __init__(
+        self,
+        db_url: str,
+        blobs: BlobStore,
+        queue: JobQueue,
+        limits: tuple[int, int],
+        models: ModelRegistry,
+        timeout_s: float | None = None,
+    ) -> None:
+        self._db_url = db_url
+        self._blobs = blobs
+        self._queue = queue
+        self._limits = limits
+        self._models = models
+        self._timeout_s = timeout_s
+
+    def execute(self, run: Run, file: StoredFile) -> WorkResult:
+        cfg = ExtractConfig.model_validate(run.config.get(RUN_CONFIG_KEY, {}))
+        outcome = self._queue.run_cpu(
+            extract_in_worker,
+            self._db_url,
+            self._blobs,
+            run.id,
+            file.blob_key,
+            file.password,
+            cfg.model_dump_json(),
+            self._limits,
+            self._models,
+            timeout_s=self._timeout_s,
+        )
+        if outcome[0] == "cancelled":
+            raise RunCancelled()
+        if outcome[0] == "failed":
+            raise DocketError(str(outcome[2]), code=ErrorCode(outcome[1]))
+        _, key, pages, ms, usage, engine = outcome
+        metrics: dict[str, Any] = {
+            "processingTimeMs": int(ms),
+            "pageCount": int(pages),
+            "engine": str(engine),
+            "modelUsage": {
+                "calls": int(usage["calls"]),
+                "promptTokens": int(usage["prompt_tokens"]),
+                "completionTokens": int(usage["completion_tokens"]),
+                "totalTokens": int(usage["total_tokens"]),
+            },
+        }
+        return WorkResult(output_key=str(key), metrics=metrics, credits=float(pages))
