@@ -102,3 +102,9 @@ class JobCreate(Wire):
 
 class SchemaBody(Wire):
     data_schema: DataSchema
+
+
+class GenerateBody(Wire):
+    data_schema: DataSchema | None = None
+    file_id: str | None = None
+    prompt: str | None = None
