@@ -39,7 +39,7 @@ class ScanReader:
     def __call__(self, page: PageContent) -> PageContent:
         from docket.engines.ocr.scanned import needs_ocr, open_rasterizer
 
-        if not self._options.ocr or not needs_ocr(page):
+        if not self._options.ocr or sound_text_layer(page) or not needs_ocr(page):
             return page
         engine = ocr_engine(self._options, self._engine)
         if self._raster is None:
@@ -50,6 +50,31 @@ class ScanReader:
 
     def close(self) -> None:
         self._stack.close()
+
+
+# stricter than the OCR engine's own tests (25 characters, 30 % letters, 30 % bad characters),
+# so a page this gate passes is one that ``needs_ocr`` would pass too
+_SOUND_MIN_CHARS = 50
+_SOUND_LETTERS = 0.5
+
+
+def sound_text_layer(page: PageContent) -> bool:
+    """A cheap certainty that the text layer is fine: enough text, mostly letters, no character
+    that could be a broken encoding (replacement, private-use, unassigned, control).
+
+    Counting per distinct character keeps this to a few C-level passes over the page text; the
+    full per-character check runs only on pages this does not clear.
+    """
+    text = "".join([w.text for w in page.words])
+    if len(text) < _SOUND_MIN_CHARS:
+        return False
+    letters = 0
+    for ch in set(text):
+        if ch == "\ufffd" or not ch.isprintable():
+            return False
+        if ch.isalnum():
+            letters += text.count(ch)
+    return letters >= _SOUND_LETTERS * len(text)
 
 
 @contextmanager

@@ -12,7 +12,7 @@ import ctypes
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +35,7 @@ _MAX_PAGE_OBJECTS = 100_000  # top-level objects: a page over this is a page err
 _MAX_CHARS = 300_000  # characters on one page (a dense page has ~10 000)
 _PAGE_SECONDS = 30.0  # Python-side work on one page before it is given up as a page error
 _CHECK_EVERY = 4096
+_CHECK_MASK = _CHECK_EVERY - 1  # a power of two: a cheap test
 _RULE_MAX_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 4.0
 
@@ -49,6 +50,45 @@ def _pdfium() -> tuple[Any, Any]:
     import pypdfium2.raw as raw
 
     return pdfium, raw
+
+
+class _Native:
+    """pdfium functions re-typed to take and return plain addresses.
+
+    pypdfium2 returns typed pointers; turning one into a hashable key (``.contents``) costs
+    ~3 µs, more than the call itself, and the text layer needs a key for every word.
+    """
+
+    def __init__(self, raw: Any) -> None:
+        def retyped(fn: Any, restype: Any, *argtypes: Any) -> Any:
+            address = ctypes.cast(fn, ctypes.c_void_p).value
+            if not address:
+                raise RuntimeError("pdfium function not found")
+            return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+        void_p, c_int = ctypes.c_void_p, ctypes.c_int
+        self.text_object = retyped(raw.FPDFText_GetTextObject, void_p, void_p, c_int)
+        self.font_of = retyped(raw.FPDFTextObj_GetFont, void_p, void_p)
+        self.page_object = retyped(raw.FPDFPage_GetObject, void_p, void_p, c_int)
+        self.object_type = retyped(raw.FPDFPageObj_GetType, c_int, void_p)
+        self.bounds = retyped(raw.FPDFPageObj_GetBounds, c_int, *[void_p] * 5)
+        self.matrix = retyped(raw.FPDFPageObj_GetMatrix, c_int, void_p, void_p)
+        self.form_count = retyped(raw.FPDFFormObj_CountObjects, c_int, void_p)
+        self.form_object = retyped(raw.FPDFFormObj_GetObject, void_p, void_p, ctypes.c_ulong)
+        self.segment_count = retyped(raw.FPDFPath_CountSegments, c_int, void_p)
+        self.segment = retyped(raw.FPDFPath_GetPathSegment, void_p, void_p, c_int)
+        self.segment_point = retyped(raw.FPDFPathSegment_GetPoint, c_int, void_p, void_p, void_p)
+        self.segment_type = retyped(raw.FPDFPathSegment_GetType, c_int, void_p)
+        self.segment_close = retyped(raw.FPDFPathSegment_GetClose, c_int, void_p)
+
+
+_NATIVE: list[_Native] = []
+
+
+def _native() -> _Native:
+    if not _NATIVE:
+        _NATIVE.append(_Native(_pdfium()[1]))
+    return _NATIVE[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,17 +118,6 @@ class _Frame:
         if r == 270:
             return v, self.width0 - u
         return u, v
-
-    def boxer(self) -> Callable[[float, float, float, float], BBox]:
-        """:meth:`box` for normalised rectangles, specialised for upright pages (the hot path)."""
-        if self.rotation:
-            return self.box
-        dx, dy = self.left, self.height0 + self.bottom
-
-        def upright(left: float, bottom: float, right: float, top: float) -> BBox:
-            return BBox(left - dx, dy - top, right - dx, dy - bottom)
-
-        return upright
 
     def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
         x1, y1 = self.point(left, top)
@@ -169,29 +198,26 @@ class PdfiumDocument:
             rotation=frame.rotation,
         )
 
-    def _font(self, raw: Any, tp: Any, index: int) -> tuple[bool, bool, str, float]:
-        """Bold, italic, font name and size of the text object holding char ``index``.
+    def _font(self, raw: Any, tp: Any, index: int, key: int) -> tuple[bool, bool, str, float]:
+        """Bold, italic, font name and size of text object ``key`` (holding char ``index``).
 
         pdfium reports the size of the char's text object, so it is read once per object.
         """
-        obj = raw.FPDFText_GetTextObject(tp, index)
-        if not obj:
-            return (*_NO_FONT, round(float(raw.FPDFText_GetFontSize(tp, index)), 2))
-        key = ctypes.addressof(obj.contents)
-        cached = self._objects.get(key)
-        if cached is None:
-            size = round(float(raw.FPDFText_GetFontSize(tp, index)), 2)
-            cached = self._objects[key] = (*self._font_of(raw, obj), size)
+        size = round(float(raw.FPDFText_GetFontSize(tp, index)), 2)
+        if not key:
+            return (*_NO_FONT, size)
+        cached = self._objects[key] = (*self._font_of(raw, tp, index, key), size)
         return cached
 
-    def _font_of(self, raw: Any, obj: Any) -> tuple[bool, bool, str]:
-        font = raw.FPDFTextObj_GetFont(obj)
-        if not font:
+    def _font_of(self, raw: Any, tp: Any, index: int, obj: int) -> tuple[bool, bool, str]:
+        """Bold, italic and name of the font of text object ``obj`` (by its address)."""
+        key = _native().font_of(obj)
+        if not key:
             return _NO_FONT
-        key = ctypes.addressof(font.contents)
         cached = self._fonts.get(key)
         if cached is not None:
             return cached
+        font = raw.FPDFTextObj_GetFont(raw.FPDFText_GetTextObject(tp, index))
         buf = ctypes.create_string_buffer(128)
         n = raw.FPDFFont_GetBaseFontName(font, buf, 128)
         name = buf.raw[: max(0, n - 1)].decode("latin-1", "replace") if n > 0 else ""
@@ -224,32 +250,56 @@ class PdfiumDocument:
         fs = raw.FS_RECTF()
         rect_ptr = ctypes.byref(fs)
         loose_box, font = raw.FPDFText_GetLooseCharBox, self._font
-        to_box = frame.boxer()
+        text_object, tp_address = _native().text_object, ctypes.cast(tp, ctypes.c_void_p).value
+        objects = self._objects
+        # upright pages (nearly all) map boxes inline; others go through the frame
+        upright = not frame.rotation
+        dx, dy = frame.left, frame.height0 + frame.bottom
+        to_box = frame.box
         words: list[Word] = []
+        append = words.append
         for n, m in enumerate(_WORD.finditer(text)):
-            if n % _CHECK_EVERY == _CHECK_EVERY - 1:
+            if n & _CHECK_MASK == _CHECK_MASK:
                 budget.check()
             start, end = m.span()
             loose_box(tp, start, rect_ptr)
             left, top, right, bottom = fs.left, fs.top, fs.right, fs.bottom
             if end - 1 > start:
                 loose_box(tp, end - 1, rect_ptr)
-                left, right = min(left, fs.left), max(right, fs.right)
-                top, bottom = max(top, fs.top), min(bottom, fs.bottom)
+                v = fs.left
+                if v < left:
+                    left = v
+                v = fs.right
+                if v > right:
+                    right = v
+                v = fs.top
+                if v > top:
+                    top = v
+                v = fs.bottom
+                if v < bottom:
+                    bottom = v
             if left > right:
                 left, right = right, left
             if bottom > top:
                 bottom, top = top, bottom
-            bold, italic, name, size = font(raw, tp, start)
-            words.append(
+            key = text_object(tp_address, start) or 0
+            style = objects.get(key) if key else None
+            if style is None:
+                style = font(raw, tp, start, key)
+            word = m.group()
+            if text[end : end + 1] == "\ufffe":
+                word += "-"  # pdfium's line-end hyphen: kept for dehyphenation
+            append(
                 Word(
-                    # U+FFFE after a word: pdfium's line-end hyphen; keep it for dehyphenation
-                    text=m.group() + "-" if text[end : end + 1] == "\ufffe" else m.group(),
-                    bbox=to_box(left, bottom, right, top),
-                    font_size=size,
-                    bold=bold,
-                    italic=italic,
-                    font_name=name,
+                    word,
+                    BBox(left - dx, dy - top, right - dx, dy - bottom)
+                    if upright
+                    else to_box(left, bottom, right, top),
+                    style[3],
+                    style[0],
+                    style[1],
+                    None,
+                    style[2],
                 )
             )
         return words
@@ -301,19 +351,23 @@ def _graphics(
     """Ruling-line candidates and image boxes, including those nested in form XObjects.
 
     Objects inside a form report bounds in the form's space, so the forms' matrices are
-    composed on the way down. Text objects (most of a page) are skipped after one type call.
+    composed on the way down. Text objects (most of a page) are skipped after one type call;
+    handles travel as plain addresses (see :class:`_Native`).
     """
     rules: list[BBox] = []
     images: list[BBox] = []
+    native = _native()
     lft, btm, rgt, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     refs = (ctypes.byref(lft), ctypes.byref(btm), ctypes.byref(rgt), ctypes.byref(top))
-    get_object, text_kind = raw.FPDFPage_GetObject, raw.FPDF_PAGEOBJ_TEXT
-    obj_type, form_kind = raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_FORM
+    get_object, obj_type = native.page_object, native.object_type
+    text_kind, form_kind = raw.FPDF_PAGEOBJ_TEXT, raw.FPDF_PAGEOBJ_FORM
     path_kind, image_kind = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
-    forms: list[tuple[Any, Matrix]] = []  # a queue: page order first, then the forms' contents
-    wanted: list[tuple[Any, int, Matrix]] = []
+    forms: list[tuple[int, Matrix]] = []  # a queue: page order first, then the forms' contents
+    wanted: list[tuple[int, int, Matrix]] = []
 
-    def visit(obj: Any, outer: Matrix) -> None:
+    def visit(obj: int | None, outer: Matrix) -> None:
+        if not obj:
+            return
         kind = obj_type(obj)
         if kind == text_kind:
             return
@@ -322,34 +376,37 @@ def _graphics(
         elif kind in (path_kind, image_kind):
             wanted.append((obj, kind, outer))
 
-    page_raw = page.raw
+    page_raw = ctypes.cast(page.raw, ctypes.c_void_p).value
     for i in range(min(count, _MAX_OBJECTS)):
-        visit(get_object(page_raw, i), _IDENTITY)
+        obj = get_object(page_raw, i)
+        if obj and obj_type(obj) != text_kind:
+            visit(obj, _IDENTITY)
     seen = min(count, _MAX_OBJECTS)
     done = 0
+    matrix = raw.FS_MATRIX()
+    matrix_ref = ctypes.byref(matrix)
     while done < len(forms) and seen < _MAX_OBJECTS:
-        obj, outer = forms[done]
+        form, outer = forms[done]
         done += 1
         budget.check()
-        matrix = raw.FS_MATRIX()
-        if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        if not native.matrix(form, matrix_ref):
             continue
         inner = _compose((matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f), outer)
-        n = min(int(raw.FPDFFormObj_CountObjects(obj)), _MAX_OBJECTS - seen)
+        n = min(int(native.form_count(form)), _MAX_OBJECTS - seen)
         seen += n
         for j in range(n):
-            visit(raw.FPDFFormObj_GetObject(obj, j), inner)
+            visit(native.form_object(form, j), inner)
     for k, (obj, kind, outer) in enumerate(wanted):
-        if k % _CHECK_EVERY == _CHECK_EVERY - 1:
+        if k & _CHECK_MASK == _CHECK_MASK:
             budget.check()
-        if not raw.FPDFPageObj_GetBounds(obj, *refs):
+        if not native.bounds(obj, *refs):
             continue
         bounds = (lft.value, btm.value, rgt.value, top.value)
         if outer is not _IDENTITY:
             bounds = _outer_box(outer, *bounds)
         box = frame.box(*bounds)
         if kind == path_kind:
-            segs = raw.FPDFPath_CountSegments(obj)
+            segs = native.segment_count(obj)
             if segs <= 6 or box.width <= _RULE_MAX_THICKNESS or box.height <= _RULE_MAX_THICKNESS:
                 rules.extend(_rules_from_box(box))
             elif segs <= _MAX_PATH_SEGMENTS:
@@ -376,30 +433,33 @@ def _rules_from_box(box: BBox) -> list[BBox]:
 
 
 def _rules_from_segments(
-    obj: Any, frame: _Frame, raw: Any, outer: Matrix = _IDENTITY
+    obj: int, frame: _Frame, raw: Any, outer: Matrix = _IDENTITY
 ) -> list[BBox]:
     """Axis-aligned straight segments of a complex path (e.g. a whole grid in one path)."""
+    native = _native()
     matrix = raw.FS_MATRIX()
-    if not raw.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+    if not native.matrix(obj, ctypes.byref(matrix)):
         return []
     own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
     a, b, c, d, e, f = _compose(own, outer)
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     out: list[BBox] = []
     prev: tuple[float, float] | None = None
     start: tuple[float, float] | None = None
-    for i in range(raw.FPDFPath_CountSegments(obj)):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        if not raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
+    lineto, moveto = raw.FPDF_SEGMENT_LINETO, raw.FPDF_SEGMENT_MOVETO
+    for i in range(native.segment_count(obj)):
+        seg = native.segment(obj, i)
+        if not seg or not native.segment_point(seg, x_ref, y_ref):
             continue
         px, py = a * x.value + c * y.value + e, b * x.value + d * y.value + f
         cur = frame.point(px, py)
-        kind = raw.FPDFPathSegment_GetType(seg)
-        if kind == raw.FPDF_SEGMENT_LINETO and prev is not None:
+        kind = native.segment_type(seg)
+        if kind == lineto and prev is not None:
             out.extend(_axis_segment(prev, cur))
-        if kind == raw.FPDF_SEGMENT_MOVETO:
+        if kind == moveto:
             start = cur
-        elif raw.FPDFPathSegment_GetClose(seg) and start is not None:
+        elif native.segment_close(seg) and start is not None:
             out.extend(_axis_segment(cur, start))
         prev = cur
     return out
