@@ -32,6 +32,7 @@ _PAGE_OF = re.compile(
 _X_OF_N = re.compile(r"^\W*(\d{1,4})\s*(?:of|/|von|de|sur)\s*(\d{1,4})\W*$", re.I)
 _PAGE_X = re.compile(r"\b(?:page|pg\.?|seite|página|pagina)\s*:?\s*(\d{1,4})\b", re.I)
 _BARE = re.compile(r"^\W{0,3}(\d{1,4})\W{0,3}$")
+_FURNITURE = (BlockType.HEADER, BlockType.FOOTER, BlockType.PAGE_NUMBER)
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _ALNUM = re.compile(r"\w")
@@ -68,13 +69,16 @@ def page_blocks(doc: ParsedDocument) -> dict[int, list[Block]]:
 
 def sub_document(doc: ParsedDocument, first: int, last: int) -> ParsedDocument:
     """The pages ``first``..``last`` (1-based, inclusive) as a document of their own, one page
-    chunk each, so an engine reads only that range."""
+    chunk each, so an engine reads only that range (running headers and footers stay out of
+    the chunk text, as in the parser's own markdown)."""
     blocks = page_blocks(doc)
     pages = [p for p in doc.pages if first <= p.number <= last]
     chunks = [
         Chunk(
             type=ChunkType.PAGE,
-            content="\n\n".join(b.content or b.text for b in blocks.get(p.number, [])),
+            content="\n\n".join(
+                b.content or b.text for b in blocks.get(p.number, []) if b.type not in _FURNITURE
+            ),
             page_start=p.number,
             page_end=p.number,
             blocks=blocks.get(p.number, []),
@@ -189,6 +193,7 @@ def _title(f: PageFeatures, info: PageInfo, body: list[Block], kind_words: froze
     f.top_text = " ".join(b.text for b in top)[:300]
     sizes = sorted(s for b in body if (s := _font(b)) > 0)
     median = sizes[len(sizes) // 2] if sizes else 0.0
+    best: Block | None = None
     for b in top:
         words = b.text.split()
         letters = sum(ch.isalpha() for ch in b.text)
@@ -199,9 +204,10 @@ def _title(f: PageFeatures, info: PageInfo, body: list[Block], kind_words: froze
         big = median > 0 and _font(b) >= 1.3 * median
         heading = b.type is BlockType.HEADING and (b.level or 1) <= 2
         caps = b.text.isupper() and 2 <= len(words) <= 10
-        if big or heading or caps:
-            f.title = " ".join(words)[:80]
-            break
+        if (big or heading or caps) and (best is None or _font(b) > _font(best)):
+            best = b  # the largest candidate: a title under a company letterhead wins
+    if best is not None:
+        f.title = " ".join(best.text.split())[:80]
     for b in top:
         if len(b.text.split()) > 12:
             continue
