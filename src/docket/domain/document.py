@@ -45,21 +45,26 @@ class _PackedWords:
     def __init__(self, words: list[Word]) -> None:
         self.text = " ".join([w.text for w in words])
         self.lengths = array("I", [len(w.text) for w in words])
-        numbers = array("d")
-        flags = bytearray()
-        for w in words:
-            b = w.bbox
-            numbers.extend((b.left, b.top, b.right, b.bottom, w.font_size))
-            flags.append(
+        self.numbers = array(
+            "d",
+            [
+                v
+                for w in words
+                for b in (w.bbox,)
+                for v in (b.left, b.top, b.right, b.bottom, w.font_size)
+            ],
+        )
+        self.flags = bytes(
+            [
                 (_BOLD if w.bold else 0)
                 | (_ITALIC if w.italic else 0)
                 | (_CONFIDENT if w.confidence is not None else 0)
-            )
-        for w in words:
-            if w.confidence is not None:
-                numbers.append(w.confidence)
-        self.numbers = numbers
-        self.flags = bytes(flags)
+                for w in words
+            ]
+        )
+        confidences = [w.confidence for w in words if w.confidence is not None]
+        if confidences:
+            self.numbers.extend(confidences)
         self.names = tuple([w.font_name for w in words])
 
     def unpack(self) -> list[Word]:
@@ -126,7 +131,7 @@ class Line:
     def text(self) -> str:
         if self._packed is not None:
             return self._packed.text
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
 
     @property
     def font_size(self) -> float:

@@ -65,13 +65,22 @@ class _Row:
     __slots__ = ("bottom", "left", "lefts", "right", "top", "words")
 
     def __init__(self, words: list[Word]) -> None:
-        words.sort(key=lambda w: w.bbox.left)
+        words.sort(key=_left)
+        first = words[0].bbox
+        top, bottom, right = first.top, first.bottom, first.right
+        lefts = [first.left]
+        for w in words[1:]:
+            b = w.bbox
+            lefts.append(b.left)
+            if b.top < top:
+                top = b.top
+            if b.bottom > bottom:
+                bottom = b.bottom
+            if b.right > right:
+                right = b.right
         self.words = words
-        self.lefts = [w.bbox.left for w in words]
-        self.top = min(w.bbox.top for w in words)
-        self.bottom = max(w.bbox.bottom for w in words)
-        self.left = words[0].bbox.left
-        self.right = max(w.bbox.right for w in words)
+        self.lefts = lefts
+        self.top, self.bottom, self.left, self.right = top, bottom, first.left, right
 
     def covered(self, a: float, b: float) -> float:
         """Length of [a, b] covered by this row's words."""
@@ -92,9 +101,7 @@ def _rows(words: list[Word]) -> list[_Row]:
     """
     groups: list[list[Word]] = []
     bands: list[tuple[float, float, float]] = []  # top, bottom, half height
-    keyed = sorted(
-        ((w.bbox.top + w.bbox.bottom, w.bbox.left, i) for i, w in enumerate(words)),
-    )
+    keyed = sorted([(b.top + b.bottom, b.left, i) for i, w in enumerate(words) for b in (w.bbox,)])
     for _, _, i in keyed:
         w = words[i]
         top, bottom = w.bbox.top, w.bbox.bottom
@@ -183,16 +190,24 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
     return lines
 
 
+def _left(w: Word) -> float:
+    return w.bbox.left
+
+
 def _line(words: list[Word]) -> Line:
+    first = words[0].bbox
     if len(words) == 1:
-        return Line(words=words, bbox=words[0].bbox)
-    box = BBox(
-        words[0].bbox.left,
-        min(w.bbox.top for w in words),
-        max(w.bbox.right for w in words),
-        max(w.bbox.bottom for w in words),
-    )
-    return Line(words=words, bbox=box)
+        return Line(words=words, bbox=first)
+    top, right, bottom = first.top, first.right, first.bottom
+    for w in words[1:]:
+        b = w.bbox
+        if b.top < top:
+            top = b.top
+        if b.right > right:
+            right = b.right
+        if b.bottom > bottom:
+            bottom = b.bottom
+    return Line(words=words, bbox=BBox(first.left, top, right, bottom))
 
 
 def line_box(lines: list[Line]) -> BBox:

@@ -58,45 +58,80 @@ class TextRow:
 
 
 def text_rows(words: list[Word], gap_em: float = 0.9) -> list[TextRow]:
-    """Words grouped by baseline (top to bottom), each row split into phrases at wide gaps."""
+    """Words grouped by baseline (top to bottom), each row split into phrases at wide gaps.
+
+    Runs on every page, so the comparisons are spelled out (``min``/``max`` calls cost more).
+    """
     rows: list[list[Word]] = []
     top = bottom = 0.0
-    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
+    keyed = sorted(
+        [((b.top + b.bottom) / 2, b.left, i) for i, w in enumerate(words) for b in (w.bbox,)]
+    )
+    for _, _, i in keyed:
+        w = words[i]
         b = w.bbox
+        bt, bb = b.top, b.bottom
         if rows:
-            overlap = min(bottom, b.bottom) - max(top, b.top)
-            if overlap >= 0.5 * min(bottom - top, b.bottom - b.top):
+            overlap = (bb if bb < bottom else bottom) - (bt if bt > top else top)
+            h, bh = bottom - top, bb - bt
+            if overlap >= 0.5 * (bh if bh < h else h):
                 rows[-1].append(w)
-                top, bottom = min(top, b.top), max(bottom, b.bottom)
+                if bt < top:
+                    top = bt
+                if bb > bottom:
+                    bottom = bb
                 continue
         rows.append([w])
-        top, bottom = b.top, b.bottom
+        top, bottom = bt, bb
     out: list[TextRow] = []
     for row in rows:
-        row.sort(key=lambda w: w.bbox.left)
+        row.sort(key=_left)
         phrases: list[Phrase] = []
         first = row[0].bbox
         current = [row[0]]
         pt, pb, pr = first.top, first.bottom, first.right
         rt, rb = pt, pb
-        prev = row[0]
+        pbox = first
+        psize = row[0].font_size
         for w in row[1:]:
             b = w.bbox
-            h = prev.bbox.bottom - prev.bbox.top
-            em = max(min(prev.font_size or h, 1.2 * h), 0.7 * h, 1.0)
-            if b.left - prev.bbox.right > gap_em * em:
+            bt, bb = b.top, b.bottom
+            h = pbox.bottom - pbox.top
+            em = psize or h
+            if em > 1.2 * h:
+                em = 1.2 * h
+            if em < 0.7 * h:
+                em = 0.7 * h
+            if em < 1.0:
+                em = 1.0
+            if b.left - pbox.right > gap_em * em:
                 phrases.append(Phrase(current, BBox(current[0].bbox.left, pt, pr, pb)))
                 current = [w]
-                pt, pb, pr = b.top, b.bottom, b.right
+                pt, pb, pr = bt, bb, b.right
             else:
                 current.append(w)
-                pt, pb, pr = min(pt, b.top), max(pb, b.bottom), max(pr, b.right)
-            rt, rb = min(rt, b.top), max(rb, b.bottom)
-            prev = w
+                if bt < pt:
+                    pt = bt
+                if bb > pb:
+                    pb = bb
+                if b.right > pr:
+                    pr = b.right
+            if bt < rt:
+                rt = bt
+            if bb > rb:
+                rb = bb
+            pbox, psize = b, w.font_size
         phrases.append(Phrase(current, BBox(current[0].bbox.left, pt, pr, pb)))
-        right = max(p.bbox.right for p in phrases)
+        right = phrases[0].bbox.right
+        for p in phrases[1:]:
+            if p.bbox.right > right:
+                right = p.bbox.right
         out.append(TextRow(row, BBox(first.left, rt, right, rb), phrases))
     return out
+
+
+def _left(w: Word) -> float:
+    return w.bbox.left
 
 
 def join_words(words: list[Word]) -> str:

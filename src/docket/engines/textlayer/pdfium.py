@@ -68,6 +68,7 @@ class _Native:
 
         void_p, c_int = ctypes.c_void_p, ctypes.c_int
         self.text_object = retyped(raw.FPDFText_GetTextObject, void_p, void_p, c_int)
+        self.loose_box = retyped(raw.FPDFText_GetLooseCharBox, c_int, void_p, c_int, void_p)
         self.font_of = retyped(raw.FPDFTextObj_GetFont, void_p, void_p)
         self.page_object = retyped(raw.FPDFPage_GetObject, void_p, void_p, c_int)
         self.object_type = retyped(raw.FPDFPageObj_GetType, c_int, void_p)
@@ -247,46 +248,55 @@ class PdfiumDocument:
         text = buf.raw[: count * 2].decode("utf-16-le", errors="replace")
         if len(text) != count:  # surrogate pairs: fall back to one code point per index
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
-        fs = raw.FS_RECTF()
-        rect_ptr = ctypes.byref(fs)
-        loose_box, font = raw.FPDFText_GetLooseCharBox, self._font
-        text_object, tp_address = _native().text_object, ctypes.cast(tp, ctypes.c_void_p).value
-        objects = self._objects
+        native = _native()
+        loose_box, text_object = native.loose_box, native.text_object
+        tp_address = ctypes.cast(tp, ctypes.c_void_p).value
+        spans = [m.span() for m in _WORD.finditer(text)]
+        # Loose boxes of each word's first and last glyph are written straight into one float
+        # array (8 a word) and read back in one go: reading ctypes struct fields costs more
+        # than the pdfium call. A one-glyph word's second half stays unset and unread.
+        boxes = (ctypes.c_float * (8 * len(spans) or 1))()
+        at = ctypes.addressof(boxes)
+        for k, (start, end) in enumerate(spans):
+            loose_box(tp_address, start, at + 32 * k)
+            if end - 1 > start:
+                loose_box(tp_address, end - 1, at + 32 * k + 16)
+        keys = [text_object(tp_address, start) or 0 for start, _ in spans]
+        if len(spans) >= _CHECK_EVERY:  # as often as the per-word loop checked before
+            budget.check()
+        values = memoryview(boxes).cast("B").cast("f").tolist()
+        objects, font = self._objects, self._font
         # upright pages (nearly all) map boxes inline; others go through the frame
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
         to_box = frame.box
         words: list[Word] = []
         append = words.append
-        for n, m in enumerate(_WORD.finditer(text)):
-            if n & _CHECK_MASK == _CHECK_MASK:
-                budget.check()
-            start, end = m.span()
-            loose_box(tp, start, rect_ptr)
-            left, top, right, bottom = fs.left, fs.top, fs.right, fs.bottom
+        for k, (start, end) in enumerate(spans):
+            o = 8 * k
+            left, top, right, bottom = values[o : o + 4]  # FS_RECTF: left, top, right, bottom
             if end - 1 > start:
-                loose_box(tp, end - 1, rect_ptr)
-                v = fs.left
+                v = values[o + 4]
                 if v < left:
                     left = v
-                v = fs.right
+                v = values[o + 6]
                 if v > right:
                     right = v
-                v = fs.top
+                v = values[o + 5]
                 if v > top:
                     top = v
-                v = fs.bottom
+                v = values[o + 7]
                 if v < bottom:
                     bottom = v
             if left > right:
                 left, right = right, left
             if bottom > top:
                 bottom, top = top, bottom
-            key = text_object(tp_address, start) or 0
+            key = keys[k]
             style = objects.get(key) if key else None
             if style is None:
                 style = font(raw, tp, start, key)
-            word = m.group()
+            word = text[start:end]
             if text[end : end + 1] == "\ufffe":
                 word += "-"  # pdfium's line-end hyphen: kept for dehyphenation
             append(
