@@ -16,6 +16,7 @@ class LimitSettings(BaseModel):
     max_pages: int = 2000
     max_json_bytes: int = 1024 * 1024  # request bodies other than uploads
     max_metadata_bytes: int = 10 * 1024  # run ``metadata`` (Extend documents ~10 KB)
+    max_schema_bytes: int = 256 * 1024  # a run's config as JSON, an extraction schema included
     max_batch_inputs: int = 1000
 
 

@@ -47,3 +47,29 @@ def test_a_hung_job_is_stopped_at_its_time_limit() -> None:
         assert queue.run_cpu(pow, 3, 2) == 9
     finally:
         queue.shutdown()
+
+
+def test_jobs_start_by_priority_then_arrival() -> None:
+    queue = InProcessQueue(1)  # two runner threads
+    try:
+        gates = [threading.Event(), threading.Event()]
+        both_busy = threading.Barrier(3)
+        started: list[str] = []
+
+        def blocker(gate: threading.Event) -> None:
+            both_busy.wait(10)
+            gate.wait(10)
+
+        for gate in gates:
+            queue.enqueue(lambda g=gate: blocker(g))
+        both_busy.wait(10)  # both threads are taken: everything below waits in the queue
+        for name, priority in [("late", 90), ("a", 10), ("normal", 50), ("b", 10), ("first", 1)]:
+            queue.enqueue(lambda n=name: started.append(n), priority)
+        done = threading.Event()
+        queue.enqueue(done.set, 100)
+        gates[0].set()  # one thread drains the queue alone: the order is deterministic
+        assert done.wait(10)
+        assert started == ["first", "a", "b", "normal", "late"]
+        gates[1].set()
+    finally:
+        queue.shutdown()

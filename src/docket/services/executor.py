@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping
 
 from docket.domain.runs import Run, RunStatus
 from docket.errors import DocketError, ErrorCode
-from docket.services.runs import RunCancelled, RunKind
+from docket.services.runs import RunCancelled, RunKind, run_priority
 from docket.store.repos import FileRepository, RunRepository
-from docket.worker.pool import JobQueue, WorkerCrashed, WorkTimedOut
+from docket.worker.pool import DEFAULT_PRIORITY, JobQueue, WorkerCrashed, WorkTimedOut
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,9 @@ class Executor:
         self._waiting: dict[str, int] = {}
         self.announce: Callable[[Run], None] = lambda run: None
 
-    def enqueue(self, run_id: str) -> None:
-        self._queue.enqueue(lambda: self.execute(run_id))
+    def enqueue(self, run_id: str, priority: int = DEFAULT_PRIORITY) -> None:
+        """Queue a committed run; lower ``priority`` values start first."""
+        self._queue.enqueue(lambda: self.execute(run_id), priority)
 
     def _closed_now(self, run: Run | None) -> None:
         if run is None:
@@ -96,7 +97,7 @@ class Executor:
                 return
             log.error("worker crashed on %s: %s", run_id, exc)
             if run.attempts < self._max_attempts:  # maybe a neighbour's crash: try once more
-                self.enqueue(run_id)
+                self.enqueue(run_id, run_priority(run))
             else:
                 self._fail(run_id, ErrorCode.INTERNAL_ERROR.value, "the worker process crashed")
         except DocketError as exc:
@@ -128,7 +129,7 @@ class Executor:
                     f"{run.attempts} attempts",
                 )
             else:
-                self.enqueue(run.id)
+                self.enqueue(run.id, run_priority(run))
         if left:
             log.info("recovered %d open runs", len(left))
         return len(left)

@@ -6,7 +6,10 @@ by name; this module never knows what the work is. The rules it enforces for eve
 * a run row is committed before its job is enqueued, and enqueued only after the commit;
 * every state change is announced through :class:`RunEvents` (webhooks plug in there) as
   ``<kind>_run.<status>`` with the wire payload the injected presenter builds;
-* metadata is capped and ``extend:usage_tags`` sanitised on the way in.
+* metadata is capped and ``extend:usage_tags`` sanitised on the way in; a run's whole config
+  (an extraction schema included) is capped too;
+* runs are queued by ``priority`` (lower first, default 50), kept in the config so that recovery
+  after a restart queues them the same way.
 """
 
 from __future__ import annotations
@@ -24,11 +27,43 @@ from docket.errors import DocketError, ErrorCode, InvalidRequest, NotFound
 from docket.services.ids import new_id
 from docket.storage.blobs import BlobStore
 from docket.store.repos import BadPageToken, RunRepository, now
+from docket.worker.pool import DEFAULT_PRIORITY
 
 log = logging.getLogger(__name__)
 
 _TAG_JUNK = re.compile(r"[^A-Za-z0-9_-]")
 USAGE_TAGS = "extend:usage_tags"
+
+
+PRIORITY_KEY = "priority"
+MIN_PRIORITY, MAX_PRIORITY = 1, 100
+
+
+class Enqueue(Protocol):
+    def __call__(self, run_id: str, priority: int = DEFAULT_PRIORITY) -> None: ...
+
+
+def run_priority(run: Run) -> int:
+    value = run.config.get(PRIORITY_KEY)
+    return value if isinstance(value, int) else DEFAULT_PRIORITY
+
+
+def check_priority(priority: int | None) -> int:
+    """Extend's ``priority`` (1–100, lower is scheduled earlier; default 50)."""
+    if priority is None:
+        return DEFAULT_PRIORITY
+    if isinstance(priority, bool) or not MIN_PRIORITY <= priority <= MAX_PRIORITY:
+        raise InvalidRequest(
+            f"priority must be an integer from {MIN_PRIORITY} to {MAX_PRIORITY}; got {priority}"
+        )
+    return priority
+
+
+def check_size(what: str, value: Any, max_bytes: int) -> None:
+    """INVALID_REQUEST when ``value`` serialises to more than ``max_bytes`` of JSON."""
+    size = len(json.dumps(value, separators=(",", ":"), default=str).encode())
+    if size > max_bytes:
+        raise InvalidRequest(f"{what} is {size} bytes; the limit is {max_bytes} bytes")
 
 
 class RunEvents(Protocol):
@@ -79,9 +114,7 @@ def clean_metadata(metadata: Mapping[str, Any] | None, max_bytes: int) -> dict[s
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
             raise InvalidRequest(f"metadata.{USAGE_TAGS} must be an array of strings")
         out[USAGE_TAGS] = [c for c in (_TAG_JUNK.sub("", t) for t in tags) if c]
-    size = len(json.dumps(out, separators=(",", ":")).encode())
-    if size > max_bytes:
-        raise InvalidRequest(f"metadata is {size} bytes; the limit is {max_bytes} bytes")
+    check_size("metadata", out, max_bytes)
     return out
 
 
@@ -91,10 +124,11 @@ class RunService:
         runs: RunRepository,
         blobs: BlobStore,
         kinds: Mapping[str, RunKind],
-        enqueue: Callable[[str], None],
+        enqueue: Enqueue,
         events: RunEvents,
         presenter: Callable[[Run], Mapping[str, Any]] | None = None,
         max_metadata_bytes: int = 10 * 1024,
+        max_config_bytes: int = 256 * 1024,
     ) -> None:
         self._runs = runs
         self._blobs = blobs
@@ -103,6 +137,7 @@ class RunService:
         self._events = events
         self.presenter = presenter
         self._max_meta = max_metadata_bytes
+        self._max_config = max_config_bytes
         self.on_closed: Callable[[str], None] = lambda run_id: None
         self.batch_presenter: Callable[[Batch], Mapping[str, Any]] | None = None
         self._batch_lock = threading.Lock()
@@ -147,6 +182,7 @@ class RunService:
         status: RunStatus,
         batch_id: str | None = None,
     ) -> Run:
+        check_size("the run's config (schema included)", config, self._max_config)
         stamp = now()
         return Run(
             id=new_id(kind.id_prefix),
@@ -169,13 +205,16 @@ class RunService:
         file: StoredFile,
         config: dict[str, Any],
         metadata: Mapping[str, Any] | None,
+        priority: int | None = None,
     ) -> Run:
+        prio = check_priority(priority)
+        config = {**config, PRIORITY_KEY: prio}
         run = self._new(
             self._kind(kind), workspace_id, file, config, metadata, RunStatus.PROCESSING
         )
         self._runs.add([run])  # committed ...
         self.announce(run)
-        self._enqueue(run.id)  # ... then enqueued
+        self._enqueue(run.id, prio)  # ... then enqueued
         return run
 
     def create_batch(
@@ -184,7 +223,10 @@ class RunService:
         kind: str,
         inputs: Sequence[tuple[StoredFile, Mapping[str, Any] | None]],
         config: dict[str, Any],
+        priority: int | None = None,
     ) -> Batch:
+        prio = check_priority(priority)
+        config = {**config, PRIORITY_KEY: prio}
         k = self._kind(kind)
         batch_id = new_id(k.batch_prefix)
         runs = [
@@ -194,7 +236,7 @@ class RunService:
         batch = Batch(batch_id, workspace_id, k.name, len(runs), now())
         self._runs.add(runs, batch)
         for run in runs:
-            self._enqueue(run.id)
+            self._enqueue(run.id, prio)
         return Batch(
             batch.id, workspace_id, k.name, len(runs), batch.created_at,
             {RunStatus.PENDING: len(runs)},

@@ -3,6 +3,8 @@
 Sync parse is async plus wait: the run is created exactly as ``POST /parse_runs`` would, then the
 request waits up to the sync limit. Processing failures come back as errors whose ``code`` is the
 failure reason; a timeout comes back as TIMEOUT carrying ``runId`` (the run stays pollable).
+With ``dataRetention.mode = "zero"`` a successful sync parse keeps nothing once its response is
+built: the run, its output and an input this request stored (URL, text, inline) are deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from docket.api.extend.requests import BatchRequest, ParseRequest, file_input, p
 from docket.domain.document import ParsedDocument
 from docket.domain.runs import Run, RunStatus
 from docket.errors import DocketError, ErrorCode, InvalidRequest
+from docket.services.files import ById
 
 router = APIRouter(tags=["parse"], dependencies=[Depends(workspace)])
 KIND = "parse"
@@ -50,13 +53,19 @@ def present(
 
 def _create(svc: Services, ws: str, body: ParseRequest, request: Request) -> Run:
     options, echo = parse_options(body.config)
-    meta = body.metadata
     file = svc.files.resolve(ws, file_input(body.file))
-    run = svc.runs.create(
-        ws, KIND, file, {"echo": echo, "options": options.model_dump(mode="json")}, meta
-    )
+    config = {"echo": echo, "options": options.model_dump(mode="json")}
+    run = svc.runs.create(ws, KIND, file, config, body.metadata, body.priority)
     request.state.run_id = run.id
     return run
+
+
+def _forget(svc: Services, ws: str, body: ParseRequest, run: Run) -> None:
+    """Zero data retention: delete what the sync parse stored (the response is already built)."""
+    if isinstance(file_input(body.file), ById):
+        svc.runs.delete(ws, KIND, run.id)
+    else:  # the input was stored for this request: deleting it deletes its runs and outputs
+        svc.files.delete(ws, run.file_id)
 
 
 @router.post("/parse")
@@ -79,6 +88,10 @@ def parse_sync(
     if done.status is RunStatus.FAILED:
         code = ErrorCode.__members__.get(done.failure_reason or "", ErrorCode.INTERNAL_ERROR)
         raise DocketError(done.failure_message or "the parse failed", code=code, run_id=run.id)
+    if body.zero_retention:
+        response = present(svc, request, done, "json")  # a URL would outlive the output
+        _forget(svc, ws, body, done)
+        return response
     return present(svc, request, done, response_type)
 
 
@@ -97,7 +110,7 @@ def create_parse_batch(body: BatchRequest, ws: WorkspaceDep, svc: ServicesDep) -
     options, echo = parse_options(body.config)
     inputs = [(svc.files.resolve(ws, file_input(i.file)), i.metadata) for i in body.inputs]
     config = {"echo": echo, "options": options.model_dump(mode="json")}
-    return batch_json(svc.runs.create_batch(ws, KIND, inputs, config))
+    return batch_json(svc.runs.create_batch(ws, KIND, inputs, config, body.priority))
 
 
 @router.get("/parse_runs/{run_id}")

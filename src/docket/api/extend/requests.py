@@ -65,12 +65,20 @@ class ParseConfigIn(_Wire):
     advanced_options: AdvancedIn | None = None
 
 
+class DataRetentionIn(_Wire):
+    mode: Literal["workspace_default", "zero"] | None = None
+
+
 class ParseRequest(_Wire):
     file: dict[str, Any]
     config: ParseConfigIn | None = None
     metadata: dict[str, Any] | None = None
-    data_retention: dict[str, Any] | None = None
-    priority: int | None = None
+    data_retention: DataRetentionIn | None = None
+    priority: int | None = Field(default=None, ge=1, le=100)  # lower runs first; default 50
+
+    @property
+    def zero_retention(self) -> bool:
+        return self.data_retention is not None and self.data_retention.mode == "zero"
 
 
 class BatchInput(_Wire):
@@ -81,7 +89,7 @@ class BatchInput(_Wire):
 class BatchRequest(_Wire):
     inputs: list[BatchInput] = Field(min_length=1)
     config: ParseConfigIn | None = None
-    priority: int | None = None
+    priority: int | None = Field(default=None, ge=1, le=100)
 
 
 def file_input(ref: dict[str, Any]) -> FileInput:
