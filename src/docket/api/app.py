@@ -23,6 +23,7 @@ from docket.api.extend.extract_present import extract_run_json
 from docket.api.extend.present import batch_json, run_json
 from docket.api.extend.processor_routes import present_processor, present_version
 from docket.api.extend.webhooks import build_webhooks
+from docket.api.llamacloud.hooks import with_job_webhooks
 from docket.api.llamacloud.routes import ROUTERS as LLAMACLOUD_ROUTERS
 from docket.api.middleware import RequestContext
 from docket.domain.processors import ProcessorKind
@@ -77,6 +78,7 @@ def build_services(
     webhooks = build_webhooks(settings, db.sessions)
     hook: RunEvents = FanOutEvents(webhooks, events) if events is not None else webhooks
     runs_repo, files_repo = RunRepository(db.sessions), FileRepository(db.sessions)
+    hook = with_job_webhooks(hook, webhooks, runs_repo, files_repo, db.sessions)  # LlamaCloud
     limits = (settings.limits.max_file_bytes, settings.limits.max_pages)
     parse = ParseKind(settings.db_url, blobs, queue, limits, settings.worker.run_timeout_s)
     models = models if models is not None else ModelRegistry.from_env()
@@ -99,7 +101,6 @@ def build_services(
         executor.enqueue,
         hook,
         max_metadata_bytes=settings.limits.max_metadata_bytes,
-        max_config_bytes=settings.limits.max_schema_bytes,
     )
 
     def presenter(run: Run) -> dict[str, object]:
@@ -167,11 +168,6 @@ def create_app(
     app.include_router(webhook_routes.payload_router)
     for router in LLAMACLOUD_ROUTERS:  # LlamaCloud's /api/v1/... (docs/llamacloud.md)
         app.include_router(router)
-
-    @app.get("/health", tags=["health"])
-    def health() -> dict[str, str]:
-        """Unauthenticated liveness probe (scripts/run and load balancers wait on it)."""
-        return {"status": "ok"}
 
     app.add_middleware(
         RequestContext,

@@ -9,7 +9,13 @@ from apiserver import Running, start_server
 from llama_cloud import LlamaCloud
 from llamacloud_helpers import Client
 
-from docket.settings import LimitSettings, Settings, WorkerSettings
+from docket.settings import (
+    FetchSettings,
+    LimitSettings,
+    Settings,
+    WebhookSettings,
+    WorkerSettings,
+)
 
 
 @pytest.fixture(scope="package")
@@ -18,6 +24,8 @@ def llama_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         home=tmp_path_factory.mktemp("docket-llamacloud"),
         worker=WorkerSettings(processes=1),
         limits=LimitSettings(max_file_bytes=8 * 1024 * 1024, max_json_bytes=4 * 1024 * 1024),
+        fetch=FetchSettings(allow_cidrs=["127.0.0.0/8"]),  # webhook receivers on loopback
+        webhooks=WebhookSettings(backoff_base_s=0.2, backoff_factor=2, poll_interval_s=0.1),
     )
     srv, thread, running = start_server(settings)
     yield running

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from docket.api.deps import Services, ServicesDep, WorkspaceDep
 from docket.api.llamacloud.deps import OrganizationId, ProjectId, router
+from docket.api.llamacloud.hooks import check_webhooks
 from docket.api.llamacloud.present_runs import job_json, run_json
 from docket.api.llamacloud.state import AgentsDep
 from docket.api.llamacloud.translate import llama_config, llama_schema, to_extract_config
@@ -104,6 +105,7 @@ def stateless_run(
     if len(given) != 1:
         raise InvalidRequest("give exactly one of file (base64 data + mime_type), file_id or text")
     cfg = to_extract_config(body.config, body.data_schema, agents.extraction.models)
+    check_webhooks(svc.webhooks, ws, body.webhook_configurations or [])
     file = _input(svc, ws, body)
     agent = agents.default(ws, cfg)
     run = start(
@@ -137,6 +139,7 @@ def create_job(
     agent = agents.get(ws, body.extraction_agent_id)
     cfg = agent_config(agents, agent, body.config_override, body.data_schema_override)
     file = svc.files.get(ws, body.file_id)
+    check_webhooks(svc.webhooks, ws, body.webhook_configurations or [])
     priority = body.priority or (body.config_override.priority if body.config_override else None)
     cfg = _with_job(cfg, from_ui, priority, body.webhook_configurations)
     return job_json(start(agents, request, ws, agent, file, cfg), file)
