@@ -101,6 +101,7 @@ def build_services(
         executor.enqueue,
         hook,
         max_metadata_bytes=settings.limits.max_metadata_bytes,
+        max_config_bytes=settings.limits.max_schema_bytes,
     )
 
     def presenter(run: Run) -> dict[str, object]:
@@ -168,6 +169,11 @@ def create_app(
     app.include_router(webhook_routes.payload_router)
     for router in LLAMACLOUD_ROUTERS:  # LlamaCloud's /api/v1/... (docs/llamacloud.md)
         app.include_router(router)
+
+    @app.get("/health", tags=["health"])
+    def health() -> dict[str, str]:
+        """Unauthenticated liveness probe (scripts/run and load balancers wait on it)."""
+        return {"status": "ok"}
 
     app.add_middleware(
         RequestContext,
