@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from docket.domain.classification import (
     ClassifyOptions,
@@ -24,7 +25,8 @@ from docket.domain.classification import (
     Evidence,
 )
 from docket.domain.document import ParsedDocument
-from docket.engines.classify.profiles import ClassProfile, build_profiles
+from docket.engines.classify.embeddings import StaticEmbeddings, default_embeddings
+from docket.engines.classify.profiles import ClassProfile, build_profiles, type_words
 from docket.engines.classify.text import DocSignals, read_signals, saturate
 
 LAYOUT_NAMES = {
@@ -55,6 +57,7 @@ class Calibration:
     baseline: float = 3.5  # score of a catch-all class: a better fit is needed to beat it
     none_baseline: float = 1.0  # score of the virtual "none of these" option (no catch-all)
     mass_power: float = 0.6  # profile-size normalisation exponent
+    embedding: float = 0.0  # weight of the static-embedding similarity (0: lexical only)
 
 
 DEFAULT_CALIBRATION = Calibration()
@@ -72,16 +75,23 @@ class OfflineClassifier:
 
     name = "offline"
 
-    def __init__(self, calibration: Calibration = DEFAULT_CALIBRATION) -> None:
+    def __init__(
+        self,
+        calibration: Calibration = DEFAULT_CALIBRATION,
+        *,
+        embeddings: StaticEmbeddings | None = None,
+        use_embeddings: bool = True,
+    ) -> None:
         self.cal = calibration
+        self.embeddings = embeddings
+        if embeddings is None and use_embeddings and calibration.embedding:
+            self.embeddings = default_embeddings()
 
     def classify(
         self, document: ParsedDocument, classes: list[DocumentClass], options: ClassifyOptions
     ) -> ClassifyResult:
         start = time.perf_counter()
-        signals = read_signals(document)
-        profiles = build_profiles(classes, options.instructions)
-        scored = [self._score(p, signals) for p in profiles]
+        scored = self._score_all(document, classes, options.instructions)
         result = decide(scored, self.cal, options)
         result.seconds = time.perf_counter() - start
         return result
@@ -90,13 +100,18 @@ class OfflineClassifier:
         self, document: ParsedDocument, classes: list[DocumentClass], instructions: str | None
     ) -> list[float]:
         """Uncalibrated scores in class order (catch-all classes get the baseline); for fitting."""
-        signals = read_signals(document)
-        out = []
-        for p in build_profiles(classes, instructions):
-            out.append(self.cal.baseline if p.is_other else self._score(p, signals).score)
-        return out
+        scored = self._score_all(document, classes, instructions)
+        return [self.cal.baseline if s.profile.is_other else s.score for s in scored]
 
-    def _score(self, prof: ClassProfile, sig: DocSignals) -> _Scored:
+    def _score_all(
+        self, document: ParsedDocument, classes: list[DocumentClass], instructions: str | None
+    ) -> list[_Scored]:
+        signals = read_signals(document)
+        profiles = build_profiles(classes, instructions)
+        doc_vec = self.embeddings.embed(opening_text(document)) if self.embeddings else None
+        return [self._score(p, signals, doc_vec) for p in profiles]
+
+    def _score(self, prof: ClassProfile, sig: DocSignals, doc_vec: Any = None) -> _Scored:
         ev: list[Evidence] = []
         lex = 0.0
         for key, w in prof.terms.items():
@@ -114,10 +129,38 @@ class OfflineClassifier:
             if v > 0 and w != 0:
                 c = w * v / norm
                 lay += c
-                ev.append(Evidence(text=LAYOUT_NAMES.get(feat, feat), page=1, weight=round(c, 3)))
+                ev.append(
+                    Evidence(
+                        text=LAYOUT_NAMES.get(feat, feat), page=sig.first_page, weight=round(c, 3)
+                    )
+                )
         score = self.cal.lexical * lex + self.cal.layout * lay
+        if self.embeddings is not None and doc_vec is not None and self.cal.embedding:
+            text = " ".join([type_words(prof.cls.type), prof.cls.description, prof.instructions])
+            sim = self.embeddings.similarity(doc_vec, self.embeddings.embed(text))
+            c = self.cal.embedding * sim
+            score += c
+            ev.append(
+                Evidence(
+                    text=f"overall wording (similarity {sim:.2f})",
+                    page=sig.first_page,
+                    weight=round(c, 3),
+                )
+            )
         ev.sort(key=lambda e: -abs(e.weight))
         return _Scored(prof, score, ev)
+
+
+def opening_text(doc: ParsedDocument, pages: int = 3) -> str:
+    """The text of the first pages, titles twice (they say most about the kind)."""
+    first = doc.pages[0].number if doc.pages else 1
+    parts = []
+    for b in doc.blocks:
+        if b.page - first < pages and b.text:
+            parts.append(b.text)
+            if b.type.value == "heading":
+                parts.append(b.text)
+    return "\n".join(parts)
 
 
 def softmax(xs: list[float]) -> list[float]:

@@ -29,13 +29,14 @@ class ClassProfile:
     layout: dict[str, float] = field(default_factory=dict)
     concepts: dict[str, float] = field(default_factory=dict)  # concept name → strength
     is_other: bool = False
+    instructions: str = ""  # the instruction sentences that name this class
 
     @property
     def mass(self) -> float:
         return sum(w for w in self.terms.values() if w > 0)
 
 
-def _type_words(text: str) -> str:
+def type_words(text: str) -> str:
     """``scientific_article`` / ``PurchaseOrder`` → ``scientific article`` / ``Purchase Order``."""
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
     return re.sub(r"[_\-./]+", " ", text)
@@ -51,7 +52,7 @@ def _ngrams(words: list[str], n_max: int = 3) -> list[str]:
 
 def is_other_class(cls: DocumentClass) -> bool:
     """True for a catch-all class ("other", "unknown", "none of the above", …)."""
-    type_keys = set(_ngrams(tokens(_type_words(cls.type))))
+    type_keys = set(_ngrams(tokens(type_words(cls.type))))
     if type_keys & OTHER_WORDS:
         return True
     words = tokens(cls.description)
@@ -60,7 +61,7 @@ def is_other_class(cls: DocumentClass) -> bool:
 
 
 def _named(cls: DocumentClass, concept: Concept) -> bool:
-    return concept.name in _concepts_in(" ".join(tokens(_type_words(cls.type))))
+    return concept.name in _concepts_in(" ".join(tokens(type_words(cls.type))))
 
 
 def _concepts_in(text_keys: str) -> dict[str, int]:
@@ -88,9 +89,9 @@ def _concepts_in(text_keys: str) -> dict[str, int]:
 
 
 def build_profile(cls: DocumentClass, instructions: str | None = None) -> ClassProfile:
-    prof = ClassProfile(cls=cls, is_other=is_other_class(cls))
+    prof = ClassProfile(cls=cls, is_other=is_other_class(cls), instructions=instructions or "")
     sources = [
-        ("type", _type_words(cls.type), TYPE_WEIGHT),
+        ("type", type_words(cls.type), TYPE_WEIGHT),
         ("description", cls.description, DESCRIPTION_WEIGHT),
         ("instructions", instructions or "", INSTRUCTION_WEIGHT),
     ]
@@ -121,7 +122,7 @@ def instructions_for(cls: DocumentClass, instructions: str | None) -> str:
     class would weigh on every class alike, so it cannot tell them apart and is left out."""
     if not instructions:
         return ""
-    names = {" ".join(tokens(_type_words(cls.type))), " ".join(tokens(_type_words(cls.id)))}
+    names = {" ".join(tokens(type_words(cls.type))), " ".join(tokens(type_words(cls.id)))}
     names = {n for n in names if len(n) >= 3}  # an id like "a" would match any sentence
     out = []
     for sentence in re.split(r"(?<=[.;!?\n])\s+", instructions):

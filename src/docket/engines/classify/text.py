@@ -116,6 +116,7 @@ class DocSignals:
     layout: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     words: int = 0
+    first_page: int = 1
 
     def add(self, words: list[str], raw: list[str], zone: float, page: int) -> None:
         n = len(words)
@@ -149,6 +150,7 @@ def read_signals(doc: ParsedDocument) -> DocSignals:
     """Terms by zone and the generic layout measures of ``doc``."""
     sig = DocSignals(pages=max(len(doc.pages), 1))
     first = doc.pages[0].number if doc.pages else 1
+    sig.first_page = first
     per_page: dict[int, int] = {}
     lines_total = amount_lines = numbered = cites = percents = 0
     item_tables = tables = formulas = figures = headings = 0
