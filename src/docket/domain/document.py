@@ -42,8 +42,8 @@ class _PackedWords:
 
     __slots__ = ("flags", "lengths", "names", "numbers", "text")
 
-    def __init__(self, words: list[Word]) -> None:
-        self.text = " ".join([w.text for w in words])
+    def __init__(self, words: list[Word], text: str | None = None) -> None:
+        self.text = " ".join([w.text for w in words]) if text is None else text
         self.lengths = array("I", [len(w.text) for w in words])
         self.numbers = array(
             "d",
@@ -99,15 +99,20 @@ class Line:
     """A line segment of words.
 
     After layout, :meth:`pack` stores the words compactly; ``words`` then rebuilds them on each
-    access (equal values, fresh objects), so edit words only before packing.
+    access (equal values, fresh objects), so edit words only before packing. ``text``,
+    ``font_size`` and ``bold`` are computed once (layout asks for them many times); assigning
+    ``words`` resets them.
     """
 
-    __slots__ = ("_packed", "_words", "bbox")
+    __slots__ = ("_bold", "_packed", "_size", "_text", "_words", "bbox")
     __match_args__ = ("words", "bbox")
 
     def __init__(self, words: list[Word], bbox: BBox) -> None:
         self._words: list[Word] | None = words
         self._packed: _PackedWords | None = None
+        self._text: str | None = None
+        self._size: float | None = None
+        self._bold: bool | None = None
         self.bbox = bbox
 
     @property
@@ -120,28 +125,36 @@ class Line:
     @words.setter
     def words(self, value: list[Word]) -> None:
         self._words, self._packed = value, None
+        self._text = self._size = self._bold = None
 
     def pack(self) -> None:
         """Keep the words as flat arrays (see :class:`_PackedWords`); idempotent."""
         if self._words is not None:
-            self._packed = _PackedWords(self._words)
+            self._packed = _PackedWords(self._words, self._text)
             self._words = None
 
     @property
     def text(self) -> str:
-        if self._packed is not None:
-            return self._packed.text
-        return " ".join([w.text for w in self.words])
+        if self._text is None:
+            if self._packed is not None:
+                self._text = self._packed.text
+            else:
+                self._text = " ".join([w.text for w in self.words])
+        return self._text
 
     @property
     def font_size(self) -> float:
-        sizes = [w.font_size for w in self.words if w.font_size > 0]
-        return max(sizes) if sizes else 0.0
+        if self._size is None:
+            sizes = [w.font_size for w in self.words if w.font_size > 0]
+            self._size = max(sizes) if sizes else 0.0
+        return self._size
 
     @property
     def bold(self) -> bool:
-        words = self.words
-        return bool(words) and all(w.bold for w in words)
+        if self._bold is None:
+            words = self.words
+            self._bold = bool(words) and all(w.bold for w in words)
+        return self._bold
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Line):

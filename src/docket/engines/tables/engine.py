@@ -31,7 +31,7 @@ class RuleTables:
         blocks: list[Block] = []
         taken: list[BBox] = []
         boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
-        heights = sorted(w.bbox.height for w in page.words)
+        heights = sorted([b.bottom - b.top for w in page.words for b in (w.bbox,)])
         tall = 1.6 * heights[len(heights) // 2] or float("inf")
         # rotated or display-size words never take part in table rows
         base = [w for w in page.words if w.bbox.height <= tall]
@@ -53,7 +53,7 @@ class RuleTables:
                     blocks.append(block)
                     taken.append(block.bbox)
         # unruled tables need numeric columns, or rules above and below: cheap early exit
-        if self.unruled and (h or sum(is_numeric(w.text) for w in base) >= 4):
+        if self.unruled and (h or _numeric_words(base, 4)):
             exclude = taken + boxed
             if exclude or rows is None:
                 rest = [w for w in base if not any(_inside(w.bbox, t) for t in exclude)]
@@ -77,6 +77,17 @@ def _unruled(
         if block is not None:
             out.append(block)
     return out
+
+
+def _numeric_words(words: list[Word], enough: int) -> bool:
+    """Whether at least ``enough`` words are numeric (stops at the ``enough``-th)."""
+    found = 0
+    for w in words:
+        if is_numeric(w.text):
+            found += 1
+            if found >= enough:
+                return True
+    return False
 
 
 def _inside(b: BBox, box: BBox) -> bool:
