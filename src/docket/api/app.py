@@ -17,7 +17,18 @@ from fastapi import FastAPI
 
 from docket.api import errors
 from docket.api.deps import Services
-from docket.api.extend import batch_runs, extract_runs, extractors, files, parse_runs, signed
+from docket.api.extend import (
+    batch_runs,
+    classifiers,
+    classify_runs,
+    extract_runs,
+    extractors,
+    files,
+    parse_runs,
+    signed,
+    split_runs,
+    splitters,
+)
 from docket.api.extend import webhooks as webhook_routes
 from docket.api.extend.extract_present import extract_run_json
 from docket.api.extend.present import batch_json, run_json
@@ -29,6 +40,7 @@ from docket.api.middleware import RequestContext
 from docket.domain.processors import ProcessorKind
 from docket.domain.runs import Run
 from docket.engines.llm.openai_compatible import ModelRegistry
+from docket.services.classify_kind import ClassifyKind
 from docket.services.executor import Executor
 from docket.services.extract_kind import ExtractKind
 from docket.services.extraction import EXTRACTOR_SPEC, ExtractionService
@@ -39,6 +51,7 @@ from docket.services.parse_kind import ParseKind
 from docket.services.processors import ProcessorService
 from docket.services.runs import RunEvents, RunKind, RunService
 from docket.services.signing import UrlSigner, load_or_create_secret
+from docket.services.split_kind import SplitKind
 from docket.services.webhooks import FanOutEvents
 from docket.settings import Settings
 from docket.storage.blobs import LocalBlobStore
@@ -85,7 +98,15 @@ def build_services(
     extract = ExtractKind(
         settings.db_url, blobs, queue, limits, models, settings.worker.run_timeout_s
     )
-    kinds: dict[str, RunKind] = {"parse": parse, "extract": extract}
+    timeout = settings.worker.run_timeout_s
+    classify = ClassifyKind(settings.db_url, blobs, queue, limits, models, timeout)
+    split = SplitKind(settings.db_url, blobs, files_repo, queue, limits, models, timeout)
+    kinds: dict[str, RunKind] = {
+        "parse": parse,
+        "extract": extract,
+        "classify": classify,
+        "split": split,
+    }
     executor = Executor(runs_repo, files_repo, kinds, queue, settings.worker.max_attempts)
     file_service = FileService(
         files_repo,
@@ -105,6 +126,10 @@ def build_services(
     )
 
     def presenter(run: Run) -> dict[str, object]:
+        if run.kind == "classify":  # the full ClassifyRun (SDK-validated in webhooks)
+            return classify_runs.present(svc, None, run)
+        if run.kind == "split":
+            return split_runs.present(svc, None, run)
         file = files_repo.get(run.workspace_id, run.file_id)
         if run.kind == "extract":
             dash = settings.server.public_url or ""
@@ -119,6 +144,8 @@ def build_services(
     processors = ProcessorService(
         ProcessorRepository(db.sessions), {ProcessorKind.EXTRACTOR: EXTRACTOR_SPEC}, hook
     )
+    processors.register(classifiers.CLASSIFIER_SPEC)
+    processors.register(splitters.SPLITTER_SPEC)
     processors.present, processors.present_version = present_processor, present_version
     extraction = ExtractionService(run_service, processors, models)
     svc = Services(
@@ -164,7 +191,19 @@ def create_app(
     app = FastAPI(title="Docket", version="0.1.0", lifespan=lifespan)
     app.state.services = svc
     errors.install(app)
-    for module in (files, signed, parse_runs, batch_runs, webhook_routes, extract_runs, extractors):
+    for module in (
+        files,
+        signed,
+        parse_runs,
+        batch_runs,
+        webhook_routes,
+        extract_runs,
+        extractors,
+        classify_runs,
+        split_runs,
+        classifiers,
+        splitters,
+    ):
         app.include_router(module.router)
     app.include_router(webhook_routes.payload_router)
     for router in LLAMACLOUD_ROUTERS:  # LlamaCloud's /api/v1/... (docs/llamacloud.md)

@@ -50,7 +50,7 @@ def _create(svc: Services, ws: str, body: ClassifyRequest, request: Request) -> 
         svc.processors, ws, ProcessorKind.CLASSIFIER, body.classifier, body.config, classify_plan
     )
     file = svc.files.resolve(ws, file_input(body.file))
-    run = svc.runs.create(ws, KIND, file, config, body.metadata)
+    run = svc.runs.create(ws, KIND, file, config, body.metadata, body.priority)
     request.state.run_id = run.id
     return run
 
@@ -79,7 +79,7 @@ def create_classify_batch(
         svc.processors, ws, ProcessorKind.CLASSIFIER, body.classifier, None, classify_plan
     )
     inputs = [(svc.files.resolve(ws, file_input(i.file)), i.metadata) for i in body.inputs]
-    return batch_json(svc.runs.create_batch(ws, KIND, inputs, config))
+    return batch_json(svc.runs.create_batch(ws, KIND, inputs, config, body.priority))
 
 
 @router.get("/classify_runs/{run_id}")

@@ -58,7 +58,7 @@ def _create(svc: Services, ws: str, body: SplitRequest, request: Request) -> Run
         svc.processors, ws, ProcessorKind.SPLITTER, body.splitter, body.config, split_plan
     )
     file = svc.files.resolve(ws, split_input(body.file))
-    run = svc.runs.create(ws, KIND, file, config, body.metadata)
+    run = svc.runs.create(ws, KIND, file, config, body.metadata, body.priority)
     request.state.run_id = run.id
     return run
 
@@ -85,7 +85,7 @@ def create_split_batch(
     check_batch_size(svc, len(body.inputs))
     config = run_config(svc.processors, ws, ProcessorKind.SPLITTER, body.splitter, None, split_plan)
     inputs = [(svc.files.resolve(ws, split_input(i.file)), i.metadata) for i in body.inputs]
-    return batch_json(svc.runs.create_batch(ws, KIND, inputs, config))
+    return batch_json(svc.runs.create_batch(ws, KIND, inputs, config, body.priority))
 
 
 @router.get("/split_runs/{run_id}")
