@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from docket.cli.extract_cmd import extract
 from docket.cli.keys_cmd import keys
 from docket.cli.parse_cmd import parse
 from docket.cli.serve_cmd import serve
@@ -15,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.command("parse")(parse)
+app.command("extract")(extract)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
 

@@ -1,4 +1,8 @@
-"""``docket parse``: files to markdown / spatial text / JSON, with a progress bar."""
+"""``docket parse``: files to markdown / spatial text / JSON, with a progress bar.
+
+``--overlay DIR`` also writes one PNG per page with every block outlined and labelled
+(``docket.pipeline.overlay``).
+"""
 
 from __future__ import annotations
 
@@ -28,6 +32,7 @@ from docket.domain.parse_options import (
     parse_page_spec,
 )
 from docket.errors import DocketError
+from docket.pipeline.overlay import block_marks, render_overlays
 from docket.pipeline.parse import parse_document
 
 err = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
@@ -52,6 +57,10 @@ def parse(
     tables: Annotated[str, typer.Option(help="Table format: markdown or html.")] = "markdown",
     min_characters: Annotated[int | None, typer.Option(help="Section chunk minimum.")] = None,
     max_characters: Annotated[int | None, typer.Option(help="Section chunk maximum.")] = None,
+    overlay: Annotated[
+        Path | None,
+        typer.Option(help="Also write one PNG per page into DIR with the blocks drawn on it."),
+    ] = None,
 ) -> None:
     """Parse documents and print (or write) their markdown."""
     try:
@@ -93,6 +102,7 @@ def parse(
             def report(done: int, total: int, t: TaskID = task) -> None:
                 bar.update(t, completed=done, total=total)
 
+            doc = None
             try:
                 doc = parse_document(data, options, progress=report)
             except DocketError as exc:
@@ -101,8 +111,34 @@ def parse(
                 continue
             finally:
                 bar.remove_task(task)
-                if overall is not None:
+                if overall is not None and (overlay is None or doc is None):
                     bar.advance(overall)
+            if overlay is not None:
+                drawing = bar.add_task(f"overlay {path.name[:32]}", total=len(doc.pages))
+
+                def drawn(done: int, total: int, t: TaskID = drawing) -> None:
+                    bar.update(t, completed=done, total=total)
+
+                try:
+                    pngs = render_overlays(
+                        data,
+                        doc,
+                        block_marks(doc),
+                        overlay,
+                        path.stem,
+                        password=password,
+                        progress=drawn,
+                    )
+                except DocketError as exc:
+                    err.print(f"[red]{path}[/red]: overlay: {exc.code.value}: {exc.message}")
+                    failures += 1
+                    pngs = []
+                finally:
+                    bar.remove_task(drawing)
+                    if overall is not None:
+                        bar.advance(overall)
+                if pngs:
+                    err.print(f"{path}: {len(pngs)} page overlay(s) in {overlay}")
             if as_json:
                 text = json.dumps(parse_output_json(doc), ensure_ascii=False, indent=2)
                 suffix = ".json"
