@@ -114,7 +114,7 @@ def test_create_and_poll_retrieve_list_delete(server: Running, sample_pdf: bytes
     assert again.output.value == run.output.value
     listed = client.extract_runs.list(file_name_contains="poll-extract", status="PROCESSED")
     assert [r.id for r in listed.data] == [run.id]
-    assert listed.data[0].usage.credits == 2
+    assert listed.data[0].usage.credits == 1  # only the requested page was parsed
     assert client.extract_runs.delete(run.id).id == run.id
     with pytest.raises(NotFoundError):
         client.extract_runs.retrieve(run.id)

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, Final
 
 from docket.domain.extract_config import ExtractConfig
+from docket.domain.parse_options import PageRange
 from docket.domain.runs import Run, StoredFile
 from docket.engines.llm.openai_compatible import ModelRegistry
 from docket.errors import DocketError, ErrorCode
@@ -106,6 +107,9 @@ def extract_in_worker(
         parse = cfg.parse
         if password and not parse.password:
             parse = parse.model_copy(update={"password": password})
+        if cfg.options.page_ranges and not parse.page_ranges:  # parse only the pages used
+            ranges = [PageRange(start=a, end=b) for a, b in cfg.options.page_ranges]
+            parse = parse.model_copy(update={"page_ranges": ranges})
         doc = parse_document(
             blobs.get(file_key),
             parse,
