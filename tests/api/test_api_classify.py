@@ -213,6 +213,8 @@ def test_batch_runs_by_classifier(server: Running, files: dict[str, str]) -> Non
     runs = client.classify_runs.list(batch_id=batch.id, max_page_size=10).data
     by_type = sorted(client.classify_runs.retrieve(r.id).output.type for r in runs)  # type: ignore[union-attr]
     assert by_type == ["contract", "invoice"]
+    done = [e for e in server.events.items if e[2].get("id") == batch.id]
+    assert [e[1] for e in done] == ["batch_processor_run.processed"]
 
 
 class _Receiver:

@@ -155,7 +155,9 @@ class RunService:
             log.exception("run event for %s failed", run.id)
 
     def _announce_batch(self, workspace_id: str, batch_id: str) -> None:
-        """``batch_<kind>_run.processed|failed`` once the batch's last run has closed."""
+        """``batch_parse_run.*`` (parse) or ``batch_processor_run.*`` (extract, classify,
+        split: Extend's one event for processor batches), ``processed|failed``, once the batch's
+        last run has closed."""
         with self._batch_lock:  # two last runs closing together must not announce twice
             batch = self._runs.get_batch(workspace_id, batch_id)
             if batch is None or not batch.status.terminal or batch_id in self._announced:
@@ -163,7 +165,8 @@ class RunService:
             self._announced.add(batch_id)
         outcome = "processed" if batch.status is RunStatus.PROCESSED else "failed"
         payload = self.batch_presenter(batch) if self.batch_presenter else {"id": batch.id}
-        self._events.emit(workspace_id, f"batch_{batch.kind}_run.{outcome}", payload)
+        name = "batch_parse_run" if batch.kind == "parse" else "batch_processor_run"
+        self._events.emit(workspace_id, f"{name}.{outcome}", payload)
 
     # --- create -------------------------------------------------------------------------------
     def _kind(self, kind: str) -> RunKind:
