@@ -279,3 +279,35 @@ def test_webhook_delivers_a_verifiable_classify_event(
             )
     finally:
         client.webhook_endpoints.delete(endpoint.id)
+
+
+def test_resource_subscription_scopes_run_events_to_one_classifier(
+    server: Running, files: dict[str, str], receiver: _Receiver
+) -> None:
+    client = server.client()
+    endpoint = client.webhook_endpoints.create(
+        url=receiver.url, name="scoped", enabled_events=[], api_version="2026-02-09"
+    )
+    try:
+        mine = client.classifiers.create(name="Watched", config={"classifications": CLASSES})
+        other = client.classifiers.create(name="Unwatched", config={"classifications": CLASSES})
+        client.webhook_subscriptions.create(
+            webhook_endpoint_id=endpoint.id,
+            resource_type="classifier",
+            resource_id=mine.id,
+            enabled_events=["classify_run.processed"],
+        )
+        skipped = client.classify(file={"id": files["receipt"]}, classifier={"id": other.id})
+        inline = client.classify(file={"id": files["receipt"]}, config={"classifications": CLASSES})
+        watched = client.classify(file={"id": files["invoice"]}, classifier={"id": mine.id})
+        wait_until(lambda: len(receiver.requests) >= 1, 30)
+        wait_until(lambda: server.events.of(watched.id) != [], 10)
+        seen = [
+            client.webhooks.verify_and_parse(body, headers, endpoint.signing_secret)
+            for headers, body in receiver.requests
+        ]
+        ids = [e.payload.id for e in seen]  # type: ignore[union-attr]
+        assert ids == [watched.id]
+        assert skipped.id not in ids and inline.id not in ids
+    finally:
+        client.webhook_endpoints.delete(endpoint.id)

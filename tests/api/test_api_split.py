@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import itertools
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
@@ -174,3 +177,67 @@ def test_other_workspaces_get_404(server: Running, packet_id: str) -> None:
         globex.splitters.retrieve(made.id)
     with pytest.raises(NotFoundError):
         globex.split(file={"id": packet_id}, splitter={"id": made.id})
+
+
+class _Receiver(ThreadingHTTPServer):
+    def __init__(self) -> None:
+        self.got: list[tuple[dict[str, str], bytes]] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                outer.got.append((dict(self.headers.items()), body))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.daemon_threads = True
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/hooks"
+
+
+@pytest.fixture
+def receiver() -> Iterator[_Receiver]:
+    rec = _Receiver()
+    yield rec
+    rec.shutdown()
+    rec.server_close()
+
+
+def test_split_and_splitter_events_parse_as_typed_sdk_objects(
+    server: Running, packet_id: str, receiver: _Receiver
+) -> None:
+    client = server.client()
+    endpoint = client.webhook_endpoints.create(
+        url=receiver.url,
+        name="split hooks",
+        enabled_events=["split_run.processed", "splitter.version.published"],
+        api_version="2026-02-09",
+    )
+    try:
+        made = client.splitters.create(name="Evented", config={"splitClassifications": CLASSES})
+        version = client.splitter_versions.create(made.id, release_type="minor")
+        run = client.split(file={"id": packet_id}, splitter={"id": made.id})
+        wait_until(lambda: len(receiver.got) >= 2, 30)
+        events = {
+            e.event_type: e  # type: ignore[union-attr]
+            for e in (
+                client.webhooks.verify_and_parse(body, headers, endpoint.signing_secret)
+                for headers, body in receiver.got
+            )
+        }
+        published = events["splitter.version.published"].payload  # type: ignore[union-attr]
+        assert type(published).__name__ == "SplitterVersion" and published.id == version.id
+        processed = events["split_run.processed"].payload  # type: ignore[union-attr]
+        assert type(processed).__name__ == "SplitRun" and processed.id == run.id
+        assert run.output is not None
+        assert [s.file_id for s in processed.output.splits] == [
+            s.file_id for s in run.output.splits
+        ]
+    finally:
+        client.webhook_endpoints.delete(endpoint.id)
