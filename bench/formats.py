@@ -3,6 +3,10 @@
 Each document is written by the library users would produce it with (python-docx, openpyxl,
 python-pptx, stdlib email) and parsed through ``parse_document`` like any upload; prints
 seconds per document, pages and blocks. Usage: ``python bench/formats.py [--repeat N]``.
+
+``--scan-pages N`` instead parses an N-page image-only PDF (four SROIE receipts on Letter
+pages, repeated) through OCR and prints the process's peak RSS: run it for 20 and 200 pages to
+see that memory does not grow with the page count (pages are rendered and OCR'd one at a time).
 """
 
 from __future__ import annotations
@@ -106,12 +110,59 @@ FORMATS: dict[str, Callable[[], bytes]] = {
 }
 
 
+RECEIPTS = ("045", "066", "105", "580")
+
+
+def scan_pdf(pages: int) -> bytes:
+    """An image-only PDF: SROIE receipts drawn at 300 dpi on Letter pages, no text layer."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    folder = ROOT.parent / "shared" / "data" / "sroie" / "img"
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out, pagesize=letter)
+    for i in range(pages):
+        from PIL import Image
+
+        path = folder / f"{RECEIPTS[i % len(RECEIPTS)]}.jpg"
+        with Image.open(path) as im:
+            w, h = im.width * 72 / 300, im.height * 72 / 300
+        scale = min(1.0, 540 / w, 720 / h)
+        pdf.drawImage(str(path), 36, 756 - h * scale, w * scale, h * scale)
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def scan_memory(pages: int, engine: str) -> None:
+    import resource
+
+    from docket.domain.parse_options import ParseOptions
+    from docket.pipeline.parse import parse_document
+
+    data = scan_pdf(pages)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    doc = parse_document(data, ParseOptions(ocr_engine=engine))  # type: ignore[arg-type]
+    took = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    ocrd = sum(1 for p in doc.pages if p.ocr)
+    print(f"scan PDF {pages} pages ({len(data) / 1e6:.1f} MB), engine {engine}: {ocrd} pages "
+          f"OCR'd, {took:.1f} s ({took / pages:.2f} s/page), peak RSS {peak:.0f} MiB "
+          f"(before parsing {before:.0f} MiB), {len(doc.blocks)} blocks")  # fmt: skip
+
+
 def main() -> int:
     from docket.pipeline.parse import parse_document
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scan-pages", type=int, default=0)
+    parser.add_argument("--scan-engine", default="tesseract")
     args = parser.parse_args()
+    if args.scan_pages:
+        scan_memory(args.scan_pages, args.scan_engine)
+        return 0
     print(f"{'format':9s} {'bytes':>9s} {'pages':>5s} {'blocks':>6s} {'s/doc (best)':>12s}")
     for name, make in FORMATS.items():
         data = make()

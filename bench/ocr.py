@@ -5,7 +5,9 @@ punctuation inconsistently, e.g. ``12,JALAN``), the same over raw whitespace tok
 character error rate of the page text (lines in reading order, whitespace collapsed) and
 seconds per page (wall clock, and process CPU time, which a busy shared machine does not
 inflate), for each engine in the same run, one core (OMP_THREAD_LIMIT=1, onnxruntime one
-thread). Usage: ``python bench/ocr.py [--engines tesseract,rapidocr] [--limit N]``.
+thread). Receipts sorted by id: even positions are the ``dev`` split (used while tuning the
+preprocessing and the ``auto`` threshold), odd ones the held-out ``test`` split; every run
+reports both. Usage: ``python bench/ocr.py [--engines tesseract,auto,rapidocr] [--limit N]``.
 """
 
 from __future__ import annotations
@@ -75,7 +77,8 @@ def page_text(page: object) -> str:
     return "\n".join(ln.text for ln in lines)
 
 
-def run_engine(name: str, images: list[Path]) -> dict[str, float]:
+def run_engine(name: str, images: list[Path]) -> list[dict[str, float]]:
+    """Per-page scores and times of engine ``name`` through the real page pipeline."""
     from PIL import Image
 
     from docket.engines.ocr.images import DEFAULT_DPI
@@ -83,7 +86,7 @@ def run_engine(name: str, images: list[Path]) -> dict[str, float]:
     from docket.engines.ocr.registry import get_ocr_engine
 
     engine = get_ocr_engine(name)
-    f1s, f1s_case, cers, secs, cpu = [], [], [], [], []  # f1s_case: whitespace tokens
+    rows: list[dict[str, float]] = []
     for img in images:
         gold_lines = truth(img.parent.parent / "box" / f"{img.stem}.csv")
         image = Image.open(img)
@@ -91,23 +94,33 @@ def run_engine(name: str, images: list[Path]) -> dict[str, float]:
         start, cpu_start = time.perf_counter(), time.process_time()
         page = ocr_page(engine, image, number=1, width=image.width * 72 / DEFAULT_DPI,
                         height=image.height * 72 / DEFAULT_DPI, dpi=DEFAULT_DPI)  # fmt: skip
-        secs.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - cpu_start)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
         pred = [w.text for w in page.words]
         gold = " ".join(gold_lines).split()
-        f1s.append(f1(alnum(" ".join(pred)), alnum(" ".join(gold))))
-        f1s_case.append(f1([w.lower() for w in pred], [w.lower() for w in gold]))
         hyp = " ".join(page_text(page).split()).lower()
         ref = " ".join(" ".join(gold_lines).split()).lower()
-        cers.append(edit_distance(hyp, ref) / max(len(ref), 1))
+        rows.append(
+            {
+                "f1": f1(alnum(" ".join(pred)), alnum(" ".join(gold))),
+                "f1_ws": f1([w.lower() for w in pred], [w.lower() for w in gold]),
+                "cer": edit_distance(hyp, ref) / max(len(ref), 1),
+                "wall": wall,
+                "cpu": cpu,
+            }
+        )
+    return rows
+
+
+def summary(rows: list[dict[str, float]]) -> dict[str, float]:
+    walls = sorted(r["wall"] for r in rows)
     return {
-        "pages": len(images),
-        "word_f1": statistics.mean(f1s),
-        "word_f1_ws": statistics.mean(f1s_case),
-        "cer": statistics.mean(cers),
-        "s_per_page": statistics.mean(secs),
-        "s_p95": sorted(secs)[int(0.95 * (len(secs) - 1))],
-        "cpu_per_page": statistics.mean(cpu),
+        "pages": len(rows),
+        "word_f1": statistics.mean(r["f1"] for r in rows),
+        "word_f1_ws": statistics.mean(r["f1_ws"] for r in rows),
+        "cer": statistics.mean(r["cer"] for r in rows),
+        "s_per_page": statistics.mean(walls),
+        "s_p95": walls[int(0.95 * (len(walls) - 1))],
+        "cpu_per_page": statistics.mean(r["cpu"] for r in rows),
     }
 
 
@@ -132,25 +145,35 @@ def scanned_pdfs(name: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--engines", default="tesseract,rapidocr")
+    parser.add_argument("--engines", default="tesseract,auto,rapidocr")
     parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--no-pdfs", action="store_true", help="skip the scanned PDFs")
     args = parser.parse_args()
     images = sorted((DATA / "sroie" / "img").glob("*.jpg"))
     if args.limit:
         images = images[: args.limit]
-    print(f"SROIE receipts: {len(images)} images from {DATA / 'sroie'}")
-    print(f"{'engine':10s} {'pages':>5s} {'wordF1':>7s} {'F1 ws':>7s} {'CER':>6s} "
+    print(f"SROIE receipts: {len(images)} images from {DATA / 'sroie'} "
+          f"(dev = even positions, test = odd)")  # fmt: skip
+    print(f"{'engine':10s} {'split':5s} {'pages':>5s} {'wordF1':>7s} {'F1 ws':>7s} {'CER':>6s} "
           f"{'s/page':>7s} {'p95':>6s} {'cpu s/p':>7s}")  # fmt: skip
     for name in args.engines.split(","):
         try:
-            r = run_engine(name, images)
+            rows = run_engine(name, images)
         except Exception as exc:  # an engine whose extra is not installed
             print(f"{name:10s} unavailable: {exc}")
             continue
-        print(
-            f"{name:10s} {r['pages']:5.0f} {r['word_f1']:7.3f} {r['word_f1_ws']:7.3f} "
-            f"{r['cer']:6.3f} {r['s_per_page']:7.2f} {r['s_p95']:6.2f} {r['cpu_per_page']:7.2f}"
-        )
+        for split, part in (("dev", rows[0::2]), ("test", rows[1::2]), ("all", rows)):
+            if not part:
+                continue
+            r = summary(part)
+            print(
+                f"{name:10s} {split:5s} {r['pages']:5.0f} {r['word_f1']:7.3f} "
+                f"{r['word_f1_ws']:7.3f} {r['cer']:6.3f} {r['s_per_page']:7.2f} "
+                f"{r['s_p95']:6.2f} {r['cpu_per_page']:7.2f}",
+                flush=True,
+            )
+    if args.no_pdfs:
+        return 0
     print("scanned PDFs (olmocr-bench sample):")
     for name in args.engines.split(","):
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from docket.domain.document import Word
-from docket.engines.ocr.cascade import CascadeOcr, reading_quality
+from docket.engines.ocr.cascade import ESCALATE_BELOW, CascadeOcr, reading_quality
 from docket.engines.ocr.registry import get_ocr_engine
 from docket.engines.ocr.tesseract import TesseractOcr
 
@@ -40,10 +40,10 @@ def test_clean_page_stays_with_primary_and_faint_dot_matrix_escalates(
         (60, 120), "Delivery note 5531 shipped", fill=0, font=ImageFont.load_default(size=48)
     )
     words = cascade.recognize(clean, 300.0)
-    assert reading_quality(words) >= 0.75 and fallback.calls == 0
+    assert reading_quality(words) >= ESCALATE_BELOW and fallback.calls == 0
     assert "5531" in {w.text for w in words}
     hard = Image.open(shared_data / "sroie" / "img" / "252.jpg").convert("L")
-    assert reading_quality(tess.recognize(hard, 300.0)) < 0.75
+    assert reading_quality(tess.recognize(hard, 300.0)) < ESCALATE_BELOW
     cascade.recognize(hard, 300.0)
     assert fallback.calls == 1
 

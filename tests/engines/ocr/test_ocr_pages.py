@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from docket.domain.document import PageContent
+from docket.domain.document import PageContent, Word
 from docket.engines.ocr.page import estimate_skew, ocr_page
 from docket.engines.ocr.registry import get_ocr_engine
 from docket.engines.ocr.tesseract import TesseractOcr
@@ -116,3 +117,64 @@ def test_rapidocr_engine_or_a_message_naming_the_extra(receipt: Image.Image) -> 
     words = engine.recognize(small, 300.0)
     assert "BISTRO" in {w.text for w in words}
     assert all(w.confidence is not None and 0 <= w.confidence <= 1 for w in words)
+
+
+def _turned(
+    point: tuple[float, float], size: tuple[float, float], angle: float
+) -> tuple[float, float]:
+    """Where ``point`` of a ``size`` page lands after PIL's ``rotate(angle, expand=True)``."""
+    w, h = size
+    t = math.radians(angle)
+    cos, sin = math.cos(t), math.sin(t)
+    nw, nh = abs(w * cos) + abs(h * sin), abs(w * sin) + abs(h * cos)
+    dx, dy = point[0] - w / 2, point[1] - h / 2
+    return nw / 2 + dx * cos + dy * sin, nh / 2 - dx * sin + dy * cos
+
+
+@pytest.mark.parametrize(("turn", "skew"), [(90, 2.5), (180, -3.0), (0, 4.0)])
+def test_turned_and_skewed_scan_boxes_land_in_the_original_frame(
+    engine: TesseractOcr, receipt: Image.Image, turn: int, skew: float
+) -> None:
+    """A real receipt turned and then skewed (as a scanner feeds it): the page is read upright
+    and every box is reported on the page exactly as the user's file shows it."""
+    upright = _page(engine, receipt)
+    scan = receipt.rotate(turn, expand=True).rotate(skew, expand=True, fillcolor=255)
+    page = _page(engine, scan)
+    assert page.rotation == (360 - turn) % 360
+    anchors = {"BISTRO", "DAMANSARA", "TRADING", "PETALING"} & {w.text for w in page.words}
+    assert len(anchors) >= 3, anchors  # resampled twice, a word may be misread
+    for text in sorted(anchors):
+        ref = next(w for w in upright.words if w.text == text).bbox
+        got = next(w for w in page.words if w.text == text).bbox
+        # upright centre (points → pixels) carried through both rotations, back to points
+        px = (ref.cx / 0.24, ref.cy / 0.24)
+        once = _turned(px, receipt.size, turn)
+        size1 = receipt.size if turn % 180 == 0 else (receipt.height, receipt.width)
+        ex, ey = _turned(once, size1, skew)
+        assert abs(got.cx - ex * 0.24) < 4 and abs(got.cy - ey * 0.24) < 4, (text, got, ex, ey)
+        assert 0 <= got.left < got.right <= page.width and 0 <= got.top < got.bottom <= page.height
+
+
+def test_lazy_orientation_check_skips_osd_on_an_upright_page(
+    engine: TesseractOcr, receipt: Image.Image
+) -> None:
+    """Orientation detection costs ~0.3 s a page: an upright page that reads well never runs it."""
+
+    class Counting:
+        name = "counting"
+
+        def __init__(self) -> None:
+            self.osd = 0
+
+        def recognize(self, image: Image.Image, dpi: float) -> list[Word]:
+            return engine.recognize(image, dpi)
+
+        def orientation(self, image: Image.Image) -> tuple[int, float]:
+            self.osd += 1
+            return engine.orientation(image)
+
+    counting = Counting()
+    assert _page(counting, receipt).rotation == 0  # type: ignore[arg-type]
+    assert counting.osd == 0
+    assert _page(counting, receipt.rotate(90, expand=True)).rotation == 270  # type: ignore[arg-type]
+    assert counting.osd == 1

@@ -1,8 +1,9 @@
 """Fast engine first, strong engine only for the pages the fast one reads badly.
 
 Tesseract's mean word confidence tracks its accuracy closely (on SROIE receipts pages under
-~0.75 mean confidence are the dot-matrix / faint / photographed ones it misreads), so only
-those pages pay for RapidOCR. Without the rapidocr extra this is plain Tesseract.
+~0.80 mean confidence are the dot-matrix / faint / photographed ones it misreads), so only
+those pages pay for RapidOCR (about 45 % of SROIE receipts, few of clean office scans).
+Without the rapidocr extra this is plain Tesseract.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
 
     from docket.engines.base import OcrEngine
 
-ESCALATE_BELOW = 0.75
+ESCALATE_BELOW = 0.80
 
 
 def reading_quality(words: list[Word]) -> float:

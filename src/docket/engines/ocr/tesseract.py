@@ -34,6 +34,25 @@ def _data_path() -> str:
     return str(tessdata.data_path())
 
 
+def stretch_contrast(image: Image) -> Image:
+    """Grey levels stretched so the darkest ink is black and the paper white.
+
+    Tesseract binarises with a global Otsu threshold, which drops faint thermal prints
+    (ink at grey 190 on white) entirely; stretched, they read. Percentiles, not min/max, so
+    a few dark specks do not hold the stretch back.
+    """
+    import numpy as np
+
+    gray = image.convert("L") if image.mode != "L" else image
+    step = max(1, round((gray.width * gray.height / 1_000_000) ** 0.5))  # ~1 Mpx sample
+    arr = np.asarray(gray)[::step, ::step]
+    lo, hi = (float(v) for v in np.percentile(arr, (1.0, 99.5)))
+    if hi - lo < 16 or (lo <= 8 and hi >= 247):  # blank, or already full-range
+        return gray
+    lut = [max(0, min(255, round((v - lo) * 255.0 / (hi - lo)))) for v in range(256)]
+    return gray.point(lut)
+
+
 class TesseractOcr:
     """:class:`~docket.engines.base.OcrEngine` on Tesseract 5 (LSTM, ``eng`` by default)."""
 
@@ -73,7 +92,7 @@ class TesseractOcr:
         t = self._tess
         api = self._api("ocr")
         try:
-            api.SetImage(image)
+            api.SetImage(stretch_contrast(image))
             api.SetVariable("user_defined_dpi", str(round(dpi)))
             api.Recognize()
             words: list[Word] = []
