@@ -284,3 +284,16 @@ def test_raw_wire_shapes(server: Running, sample_pdf: bytes) -> None:
         f"{server.url}/extract", headers=_headers(server), json={"file": {"text": "x"}}
     )
     assert neither.status_code == 400
+
+
+def test_priority_is_checked(server: Running, sample_pdf: bytes) -> None:
+    client = server.client()
+    up = client.files.upload(file=("prio.pdf", sample_pdf))
+    run = client.extract_runs.create_and_poll(
+        file={"id": up.id}, config={"schema": INVOICE_SCHEMA}, priority=1, polling_options=FAST
+    )
+    assert run.status == "PROCESSED"
+    with pytest.raises(BadRequestError):
+        client.extract_runs.create(
+            file={"id": up.id}, config={"schema": INVOICE_SCHEMA}, priority=0
+        )

@@ -137,17 +137,19 @@ class ExtractionService:
         file: StoredFile,
         spec: RunSpec,
         metadata: Mapping[str, Any] | None = None,
+        priority: int | None = None,
     ) -> Run:
-        """Create (commit, then enqueue) one extract run."""
-        return self.runs.create(workspace_id, KIND, file, spec.as_run_config(), metadata)
+        """Create (commit, then enqueue) one extract run (``priority`` 1-100, lower first)."""
+        return self.runs.create(workspace_id, KIND, file, spec.as_run_config(), metadata, priority)
 
     def create_batch(
         self,
         workspace_id: str,
         inputs: Sequence[tuple[StoredFile, Mapping[str, Any] | None]],
         spec: RunSpec,
+        priority: int | None = None,
     ) -> Batch:
-        return self.runs.create_batch(workspace_id, KIND, inputs, spec.as_run_config())
+        return self.runs.create_batch(workspace_id, KIND, inputs, spec.as_run_config(), priority)
 
     def get(self, workspace_id: str, run_id: str) -> Run:
         return self.runs.get(workspace_id, KIND, run_id)
@@ -180,6 +182,8 @@ def create_extract_run(
     *,
     processor: Resolved | None = None,
     metadata: Mapping[str, Any] | None = None,
+    priority: int | None = None,
 ) -> Run:
     """One call for other wire layers: validate ``config`` and start the run."""
-    return service.create_run(workspace_id, file, service.spec(config, processor), metadata)
+    spec = service.spec(config, processor)
+    return service.create_run(workspace_id, file, spec, metadata, priority)

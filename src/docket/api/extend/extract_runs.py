@@ -94,7 +94,7 @@ def _create(svc: Services, ws: str, body: ExtractRequest, request: Request) -> R
         raise InvalidRequest("file is required")
     spec = run_spec(svc, ws, body.extractor, body.config)
     file = svc.files.resolve(ws, file_input(body.file))
-    run = svc.extraction.create_run(ws, file, spec, body.metadata)
+    run = svc.extraction.create_run(ws, file, spec, body.metadata, body.priority)
     request.state.run_id = run.id
     return run
 
@@ -131,7 +131,7 @@ def create_extract_batch(
         raise InvalidRequest(f"a batch takes at most {limit} inputs; got {len(body.inputs)}")
     spec = run_spec(svc, ws, body.extractor, None)
     inputs = [(svc.files.resolve(ws, file_input(i.file)), i.metadata) for i in body.inputs]
-    return batch_json(svc.extraction.create_batch(ws, inputs, spec))
+    return batch_json(svc.extraction.create_batch(ws, inputs, spec, body.priority))
 
 
 @router.get("/extract_runs/{run_id}")
