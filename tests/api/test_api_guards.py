@@ -4,13 +4,14 @@ API, cross-workspace webhooks, and no 5xx once a run exists."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
-from apiserver import Running
+from apiserver import Running, wait_until
 from extend_ai.core.api_error import ApiError
 from extend_ai.errors import BadRequestError, NotFoundError, UnprocessableEntityError
 
@@ -188,3 +189,33 @@ def test_no_5xx_once_a_run_exists(server: Running, sample_pdf: bytes) -> None:
     assert failed.status == "FAILED" and failed.failure_reason == "INTERNAL_ERROR"
     runs = client.parse_runs.list(file_name_contains="lost.pdf", max_page_size=100).data
     assert [r.id for r in runs] == [body.run_id]  # exactly one run: the SDK did not retry
+
+
+def test_batch_runs_announce_processing_then_processed(server: Running) -> None:
+    client = server.client("globex")
+    batch = client.parse_runs.create_batch(inputs=[{"file": {"text": "one", "name": "ev.txt"}}])
+    (run,) = client.parse_runs.list(batch_id=batch.id).data
+    wait_until(lambda: len(server.events.of(run.id)) >= 2)
+    assert [e[1] for e in server.events.of(run.id)] == [
+        "parse_run.processing",
+        "parse_run.processed",
+    ]
+
+
+def test_api_stays_responsive_while_a_long_pdf_parses(server: Running, long_pdf: bytes) -> None:
+    client = server.client()
+    up = client.files.upload(file=("responsive.pdf", long_pdf))
+    run = client.parse_runs.create(file={"id": up.id})
+    wait_until(lambda: client.parse_runs.retrieve(run.id).status == "PROCESSING")
+    slowest = 0.0
+    with httpx.Client(headers=_headers(server)) as http:
+        for _ in range(10):
+            start = time.perf_counter()
+            assert http.get(f"{server.url}/files", params={"maxPageSize": 1}).status_code == 200
+            slowest = max(slowest, time.perf_counter() - start)
+            time.sleep(0.1)
+    still = client.parse_runs.retrieve(run.id).status
+    if still == "PROCESSING":
+        client.parse_runs.cancel(run.id)  # free the one worker process for the other tests
+    assert still == "PROCESSING"  # the probes really ran while the parse was going on
+    assert slowest < 2.0, slowest

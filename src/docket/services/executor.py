@@ -72,6 +72,8 @@ class Executor:
         if run.cancel_requested:
             self._closed_now(self._runs.finish(run_id, RunStatus.CANCELLED))
             return
+        if run.batch_id is not None and run.attempts == 1:
+            self.announce(run)  # PENDING -> PROCESSING (single runs are created PROCESSING)
         if run.attempts > self._max_attempts:
             self._fail(
                 run_id,
