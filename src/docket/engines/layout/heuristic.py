@@ -203,7 +203,13 @@ def _is_backdrop(box: BBox, page: PageContent) -> bool:
     """A page-sized image under much text (a scan with its OCR layer, a background) is no figure."""
     if box.area < 0.5 * page.width * page.height:
         return False
-    inside = sum(1 for w in page.words if box.contains_point(w.bbox.cx, w.bbox.cy))
+    left, top, right, bottom = box.left, box.top, box.right, box.bottom
+    inside = 0
+    for w in page.words:
+        b = w.bbox
+        x, y = (b.left + b.right) / 2, (b.top + b.bottom) / 2
+        if left <= x <= right and top <= y <= bottom:
+            inside += 1
     return inside >= 40
 
 

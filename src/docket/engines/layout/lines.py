@@ -50,11 +50,15 @@ def normalise_font_sizes(words: list[Word]) -> None:
 
 def body_font_size(words: list[Word]) -> float:
     """The font size most characters on the page are set in."""
-    weights: dict[float, int] = {}
+    by_size: dict[float, int] = {}  # characters per exact size, in first-seen order
     for w in words:
-        if w.font_size > 0:
-            key = round(w.font_size * 2) / 2
-            weights[key] = weights.get(key, 0) + len(w.text)
+        fs = w.font_size
+        if fs > 0:
+            by_size[fs] = by_size.get(fs, 0) + len(w.text)
+    weights: dict[float, int] = {}
+    for fs, n in by_size.items():
+        key = round(fs * 2) / 2
+        weights[key] = weights.get(key, 0) + n
     if not weights:
         heights = [w.bbox.height for w in words if w.bbox.height > 0]
         return median(heights) * 0.8 if heights else 10.0

@@ -34,14 +34,17 @@ class RuleTables:
         heights = sorted([b.bottom - b.top for w in page.words for b in (w.bbox,)])
         tall = 1.6 * heights[len(heights) // 2] or float("inf")
         # rotated or display-size words never take part in table rows
-        base = [w for w in page.words if w.bbox.height <= tall]
+        base = [w for w in page.words if w.bbox.bottom - w.bbox.top <= tall]
         rows: list[TextRow] | None = None
         h, v = split_rules(page.rules) if page.rules else ([], [])
         found = grids(h, v) if h and v else []
         if found:
             rows = text_rows(base)
-            by_y = sorted(page.words, key=lambda w: w.bbox.cy)
-            centres = [w.bbox.cy for w in by_y]
+            keyed = sorted(
+                [((w.bbox.top + w.bbox.bottom) / 2, i) for i, w in enumerate(page.words)]
+            )
+            by_y = [page.words[i] for _, i in keyed]
+            centres = [cy for cy, _ in keyed]
             for grid in found:
                 lo = bisect.bisect_left(centres, grid.ys[0] - 80)
                 hi = bisect.bisect_right(centres, grid.ys[-1] + 1)
@@ -56,7 +59,7 @@ class RuleTables:
         if self.unruled and (h or _numeric_words(base, 4)):
             exclude = taken + boxed
             if exclude or rows is None:
-                rest = [w for w in base if not any(_inside(w.bbox, t) for t in exclude)]
+                rest = _outside(base, exclude)
                 rows = text_rows(rest)
             blocks.extend(_unruled(page, rows, h, taken))
         blocks.sort(key=lambda b: (b.bbox.top, b.bbox.left))
@@ -88,6 +91,22 @@ def _numeric_words(words: list[Word], enough: int) -> bool:
             if found >= enough:
                 return True
     return False
+
+
+def _outside(words: list[Word], boxes: list[BBox]) -> list[Word]:
+    """The words whose centre lies in none of ``boxes`` (1pt tolerance), as :func:`_inside`."""
+    if not boxes:
+        return list(words)
+    out: list[Word] = []
+    for w in words:
+        b = w.bbox
+        x, y = (b.left + b.right) / 2, (b.top + b.bottom) / 2
+        for t in boxes:
+            if t.left - 1.0 <= x <= t.right + 1.0 and t.top - 1.0 <= y <= t.bottom + 1.0:
+                break
+        else:
+            out.append(w)
+    return out
 
 
 def _inside(b: BBox, box: BBox) -> bool:

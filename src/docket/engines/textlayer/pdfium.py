@@ -68,6 +68,7 @@ class _Native:
 
         void_p, c_int = ctypes.c_void_p, ctypes.c_int
         self.text_object = retyped(raw.FPDFText_GetTextObject, void_p, void_p, c_int)
+        self.font_size = retyped(raw.FPDFText_GetFontSize, ctypes.c_double, void_p, c_int)
         self.loose_box = retyped(raw.FPDFText_GetLooseCharBox, c_int, void_p, c_int, void_p)
         self.font_of = retyped(raw.FPDFTextObj_GetFont, void_p, void_p)
         self.page_object = retyped(raw.FPDFPage_GetObject, void_p, void_p, c_int)
@@ -199,17 +200,6 @@ class PdfiumDocument:
             rotation=frame.rotation,
         )
 
-    def _font(self, raw: Any, tp: Any, index: int, key: int) -> tuple[bool, bool, str, float]:
-        """Bold, italic, font name and size of text object ``key`` (holding char ``index``).
-
-        pdfium reports the size of the char's text object, so it is read once per object.
-        """
-        size = round(float(raw.FPDFText_GetFontSize(tp, index)), 2)
-        if not key:
-            return (*_NO_FONT, size)
-        cached = self._objects[key] = (*self._font_of(raw, tp, index, key), size)
-        return cached
-
     def _font_of(self, raw: Any, tp: Any, index: int, obj: int) -> tuple[bool, bool, str]:
         """Bold, italic and name of the font of text object ``obj`` (by its address)."""
         key = _native().font_of(obj)
@@ -265,7 +255,7 @@ class PdfiumDocument:
         if len(spans) >= _CHECK_EVERY:  # as often as the per-word loop checked before
             budget.check()
         values = memoryview(boxes).cast("B").cast("f").tolist()
-        objects, font = self._objects, self._font
+        objects, font_of, font_size = self._objects, self._font_of, native.font_size
         # upright pages (nearly all) map boxes inline; others go through the frame
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
@@ -295,7 +285,12 @@ class PdfiumDocument:
             key = keys[k]
             style = objects.get(key) if key else None
             if style is None:
-                style = font(raw, tp, start, key)
+                # size of the char's text object: read once per object, like its font
+                size = round(font_size(tp_address, start), 2)
+                if key:
+                    style = objects[key] = (*font_of(raw, tp, start, key), size)
+                else:
+                    style = (*_NO_FONT, size)
             word = text[start:end]
             if text[end : end + 1] == "\ufffe":
                 word += "-"  # pdfium's line-end hyphen: kept for dehyphenation
