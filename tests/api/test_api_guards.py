@@ -219,3 +219,26 @@ def test_api_stays_responsive_while_a_long_pdf_parses(server: Running, long_pdf:
         client.parse_runs.cancel(run.id)  # free the one worker process for the other tests
     assert still == "PROCESSING"  # the probes really ran while the parse was going on
     assert slowest < 2.0, slowest
+
+
+def test_extraction_schema_size_is_capped(server: Running) -> None:
+    limit = server.settings.limits.max_schema_bytes
+    assert limit < server.settings.limits.max_json_bytes  # so the run cap, not the body cap, acts
+    schema = {
+        "type": "object",
+        "properties": {"note": {"type": ["string", "null"], "description": "n" * (limit + 100)}},
+    }
+    client = server.client()
+    with pytest.raises(BadRequestError) as err:
+        client.extract_runs.create(
+            file={"text": "Note: hello", "name": "big-schema.txt"}, config={"schema": schema}
+        )
+    assert (
+        err.value.body["code"] == "INVALID_REQUEST" and "the limit is" in err.value.body["message"]
+    )
+    assert "runId" not in err.value.body
+    small = {"type": "object", "properties": {"note": {"type": ["string", "null"]}}}
+    ok = client.extract_runs.create(
+        file={"text": "Note: hello", "name": "small-schema.txt"}, config={"schema": small}
+    )
+    assert ok.id.startswith("exr_")
