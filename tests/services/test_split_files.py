@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,33 @@ def test_non_pdf_parts_are_markdown_and_a_whole_file_is_a_copy(tmp_path: Path) -
     whole = write_split_files(blobs, data, "text/plain", None, "a.txt", doc, [_seg("a", 1, 1)])
     assert blobs.get(whole[0].blob_key) == data and whole[0].media_type == "text/plain"
     assert whole[0].name.endswith(".txt")
+
+
+def test_part_of_a_non_pdf_becomes_markdown_of_its_pages(tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    first = wb.active
+    assert first is not None
+    first.title = "Alpha"
+    first.append(["name", "qty"])
+    first.append(["apple", 3])
+    second = wb.create_sheet("Beta")
+    second.append(["city", "population"])
+    second.append(["Oslo", 700])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    doc = parse_document(data)
+    assert doc.page_count == 2
+    blobs = LocalBlobStore(tmp_path)
+    made = write_split_files(
+        blobs, data, doc.mime_type, None, "book.xlsx", doc, [_seg("a", 1, 1), _seg("b", 2, 2)]
+    )
+    assert [d.media_type for d in made] == ["text/markdown", "text/markdown"]
+    assert made[1].name == "book (b p2).md" and made[1].page_count is None
+    text = blobs.get(made[1].blob_key).decode()
+    assert "Oslo" in text and "apple" not in text
 
 
 @pytest.mark.parametrize(
