@@ -9,7 +9,7 @@ import pypdfium2
 import pytest
 from PIL import Image
 
-from docket.domain.document import ParsedDocument
+from docket.domain.document import PageInfo, ParsedDocument
 from docket.domain.extraction import ExtractOptions
 from docket.domain.parse_options import PageRange, ParseOptions
 from docket.pipeline.extract import run_extraction, select_engine
@@ -164,3 +164,29 @@ def test_marks_only_on_pages_asked_for(tmp_path: Path, sample_pdf: bytes) -> Non
     )
     paths = render_overlays(sample_pdf, doc, [mark], tmp_path, "only", pages=[2, 9])
     assert [p.name for p in paths] == ["only-page-002.png"]
+
+
+def test_images_are_drawn_under_the_marks(tmp_path: Path) -> None:
+    import io
+
+    picture = Image.new("RGB", (400, 300), (250, 250, 250))
+    picture.paste((10, 120, 30), (0, 200, 400, 300))  # a green band at the bottom
+    buf = io.BytesIO()
+    picture.save(buf, format="PNG", dpi=(144, 144))
+    data = buf.getvalue()
+    # What the OCR path reports for it: page units are 1/72 inch, so 200 x 150 at 144 dpi.
+    doc = ParsedDocument(
+        mime_type="image/png",
+        pages=[PageInfo(number=1, width=200.0, height=150.0, dpi=144.0)],
+        chunks=[],
+        page_count=1,
+    )
+    mark = Mark(
+        page=1, polygon=((10, 10), (60, 10), (60, 40), (10, 40)), label="a", colour=(0, 0, 255)
+    )
+    (path,) = render_overlays(data, doc, [mark], tmp_path, "photo", scale=SCALE)
+    image = Image.open(path).convert("RGB")
+    assert image.size == (400, 300)
+    assert _near(image.getpixel((200, 260)), (10, 120, 30))  # the photo's own pixels
+    assert _near(image.getpixel((300, 50)), (250, 250, 250))
+    assert image.getpixel((_px(60), _px(25))) == (0, 0, 255)  # the mark's right edge
