@@ -73,13 +73,34 @@ class DocIndex:
 
 def cell_words(cell: TableCell) -> list[Word]:
     """Words of a cell spread over its box in proportion to their length."""
-    parts = cell.text.split()
+    return spread_words(cell.text, cell.bbox)
+
+
+def spread_words(text: str, box: BBox) -> list[Word]:
+    parts = text.split()
     total = sum(len(p) for p in parts) + max(len(parts) - 1, 0)
-    x, out = cell.bbox.left, []
+    x, out = box.left, []
     for p in parts:
-        w = cell.bbox.width * len(p) / max(total, 1)
-        out.append(Word(p, BBox(x, cell.bbox.top, x + w, cell.bbox.bottom)))
-        x += w + cell.bbox.width / max(total, 1)
+        w = box.width * len(p) / max(total, 1)
+        out.append(Word(p, BBox(x, box.top, x + w, box.bottom)))
+        x += w + box.width / max(total, 1)
+    return out
+
+
+def text_lines(text: str, box: BBox) -> list[tuple[BBox, list[Word]]]:
+    """Lines of a block that has text but no word geometry (text, HTML, Office readers).
+
+    The block's box is shared evenly between its lines and each line's words are spread like a
+    cell's, so a citation points at the right line of the right block, never outside it.
+    """
+    rows = [r for r in text.splitlines() if r.strip()]
+    out: list[tuple[BBox, list[Word]]] = []
+    step = box.height / max(len(rows), 1)
+    for i, row in enumerate(rows):
+        line_box = BBox(box.left, box.top + i * step, box.right, box.top + (i + 1) * step)
+        words = spread_words(row, line_box)
+        if words:
+            out.append((line_box, words))
     return out
 
 
@@ -100,6 +121,10 @@ def build_index(doc: ParsedDocument) -> DocIndex:
                         box = union_all(w.bbox for w in words)
                         lines.append(DLine(block.page, words, box, block.id, block.type, 0))
                 continue
+        if not block.lines and block.text.strip():
+            for box, words in text_lines(block.text, block.bbox):
+                lines.append(DLine(block.page, words, box, block.id, block.type, 0))
+            continue
         for ln in block.lines:
             words = [w for w in ln.words if w.text.strip()]
             if words:
