@@ -195,6 +195,10 @@ def _email(
                          text=note)  # fmt: skip
             pages.append(_Page(PageInfo(number=start, width=612.0, height=792.0), [head, body]))
             continue
+        renumber = {info.number: start + i for i, info in enumerate(sub.pages)}
+        for e in sub.errors:  # a nested attachment's failures stay visible at the top
+            errors.append(PageError(page=renumber.get(e.page, start), code=e.code,
+                                    message=f"attachment {att.filename}: {e.message}"))  # fmt: skip
         by_page: dict[int, list[Block]] = {}
         for b in sub.blocks:
             by_page.setdefault(b.page, []).append(b)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.message import EmailMessage, Message
 
@@ -46,9 +47,7 @@ def read_email(data: bytes) -> EmailContent:
     body_html: str | None = None
     body_text: str | None = None
     attachments: list[Attachment] = []
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
+    for part in _leaves(msg):
         ctype = part.get_content_type()
         disposition = part.get_content_disposition()
         filename = part.get_filename()
@@ -57,7 +56,8 @@ def read_email(data: bytes) -> EmailContent:
         ):  # fmt: skip
             payload = _payload(part)
             if payload and len(attachments) < MAX_ATTACHMENTS:
-                attachments.append(Attachment(filename or "attachment", ctype, payload))
+                name = filename or ("message.eml" if ctype == "message/rfc822" else "attachment")
+                attachments.append(Attachment(name, ctype, payload))
         elif ctype == "text/plain" and body_text is None:
             body_text = _text(part)
         elif ctype == "text/html" and body_html is None:
@@ -73,6 +73,18 @@ def read_email(data: bytes) -> EmailContent:
                 flow.add(block.type, block.text, level=block.level, table=block.table,
                          figure_type=block.figure_type)  # fmt: skip
     return EmailContent(flow.pages, attachments)
+
+
+def _leaves(part: Message) -> Iterator[Message]:
+    """The message's leaf parts; an attached message is one leaf (parsed later as a whole
+    sub-document with its own headers and attachments), not walked into like ``walk()`` does."""
+    if part.get_content_type() == "message/rfc822" or not part.is_multipart():
+        yield part
+        return
+    payload = part.get_payload()
+    for sub in payload if isinstance(payload, list) else ():
+        if isinstance(sub, Message):
+            yield from _leaves(sub)
 
 
 def _payload(part: Message) -> bytes:
