@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from docket.domain.classification import SplitSegment
+from docket.domain.parse_options import ParseOptions
 from docket.pipeline.parse import parse_document
 from docket.services.split_files import write_split_files
 from docket.services.split_kind import merge_equal_identifiers
 from docket.storage.blobs import LocalBlobStore
-from tests.fixtures.pdfs import raw_pdf, text_page
+from tests.fixtures.pdfs import encrypted, raw_pdf, text_page
 
 
 def _seg(cls: str, lo: int, hi: int, ident: str = "") -> SplitSegment:
@@ -22,7 +23,13 @@ def _seg(cls: str, lo: int, hi: int, ident: str = "") -> SplitSegment:
 
 
 def _three_pages() -> bytes:
-    return raw_pdf([text_page([f"Page marker {n}", "Some words here."]) for n in (1, 2, 3)])
+    words = ("apples grow on trees", "rivers run to the sea", "stars shine at night")
+    return raw_pdf(
+        [
+            text_page([f"Section {w.split()[0]}", f"Page marker {n}: {w}."])
+            for n, w in enumerate(words, start=1)
+        ]
+    )
 
 
 def test_pdf_splits_become_sub_pdfs_with_their_pages(tmp_path: Path) -> None:
@@ -37,6 +44,18 @@ def test_pdf_splits_become_sub_pdfs_with_their_pages(tmp_path: Path) -> None:
     second = parse_document(blobs.get(made[1].blob_key))
     assert "Page marker 3" in second.markdown and "Page marker 1" not in second.markdown
     assert made[0].size == len(blobs.get(made[0].blob_key))
+
+
+def test_a_protected_pdf_gives_readable_sub_pdfs(tmp_path: Path) -> None:
+    data = encrypted(_three_pages(), "s3cret")
+    doc = parse_document(data, ParseOptions(password="s3cret"))
+    blobs = LocalBlobStore(tmp_path)
+    made = write_split_files(
+        blobs, data, "application/pdf", "s3cret", "locked.pdf", doc, [_seg("a", 2, 3)]
+    )
+    part = parse_document(blobs.get(made[0].blob_key))  # no password needed
+    assert "Page marker 2" in part.markdown and "Page marker 3" in part.markdown
+    assert "Page marker 1" not in part.markdown
 
 
 def test_non_pdf_parts_are_markdown_and_a_whole_file_is_a_copy(tmp_path: Path) -> None:
