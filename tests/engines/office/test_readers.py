@@ -157,3 +157,54 @@ def test_docx_ordered_lists_keep_their_numbers() -> None:
     d.save(out)
     doc = parse_document(out.getvalue())
     assert doc.markdown == "1. mix\n\n2. bake\n\n3. serve\n\na note\n\n1. clean up"
+
+
+def test_docx_picture_is_a_figure_with_its_alt_text() -> None:
+    import io
+
+    import docx
+    from PIL import Image
+
+    png = io.BytesIO()
+    Image.new("RGB", (120, 80), (200, 30, 30)).save(png, "PNG")
+    d = docx.Document()
+    d.add_paragraph("Before the chart.")
+    d.add_picture(io.BytesIO(png.getvalue()))
+    d.inline_shapes[0]._inline.docPr.set("descr", "Revenue by region, 2025")
+    d.add_paragraph("After the chart.")
+    out = io.BytesIO()
+    d.save(out)
+    doc = parse_document(out.getvalue())
+    assert [(b.type.value, b.text) for b in doc.blocks] == [
+        ("text", "Before the chart."),
+        ("figure", "Revenue by region, 2025"),
+        ("text", "After the chart."),
+    ]
+
+
+def test_xlsx_formulas_come_out_as_their_saved_values() -> None:
+    import io
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Qty", "Price", "Total"])
+    ws.append([3, 2.5, "=A2*B2"])
+    raw = io.BytesIO()
+    wb.save(raw)
+    # openpyxl writes no cached results; give the formula the value a spreadsheet app saves
+    src = zipfile.ZipFile(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert b"<f>A2*B2</f><v></v>" in body
+                body = body.replace(b"<f>A2*B2</f><v></v>", b"<f>A2*B2</f><v>7.5</v>")
+            z.writestr(info, body)
+    doc = parse_document(out.getvalue())
+    assert "| Qty | Price | Total |\n|---|---|---|\n| 3 | 2.5 | 7.5 |" in doc.markdown
+    assert "A2*B2" not in doc.markdown
