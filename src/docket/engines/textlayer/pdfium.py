@@ -242,10 +242,12 @@ class PdfiumDocument:
         loose_box, text_object = native.loose_box, native.text_object
         tp_address = ctypes.cast(tp, ctypes.c_void_p).value
         spans = [m.span() for m in _WORD.finditer(text)]
+        if not spans:
+            return []
         # Loose boxes of each word's first and last glyph are written straight into one float
         # array (8 a word) and read back in one go: reading ctypes struct fields costs more
         # than the pdfium call. A one-glyph word's second half stays unset and unread.
-        boxes = (ctypes.c_float * (8 * len(spans) or 1))()
+        boxes = (ctypes.c_float * (8 * len(spans)))()
         at = ctypes.addressof(boxes)
         for k, (start, end) in enumerate(spans):
             loose_box(tp_address, start, at + 32 * k)
@@ -260,29 +262,36 @@ class PdfiumDocument:
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
         to_box = frame.box
+        hyphens = "\ufffe" in text
         words: list[Word] = []
         append = words.append
-        for k, (start, end) in enumerate(spans):
-            o = 8 * k
-            left, top, right, bottom = values[o : o + 4]  # FS_RECTF: left, top, right, bottom
+        v = values  # 8 floats a word: first glyph's left, top, right, bottom, then last glyph's
+        for (start, end), left, top, right, bottom, l2, t2, r2, b2, key in zip(
+            spans,
+            v[0::8],
+            v[1::8],
+            v[2::8],
+            v[3::8],
+            v[4::8],
+            v[5::8],
+            v[6::8],
+            v[7::8],
+            keys,
+            strict=True,
+        ):
             if end - 1 > start:
-                v = values[o + 4]
-                if v < left:
-                    left = v
-                v = values[o + 6]
-                if v > right:
-                    right = v
-                v = values[o + 5]
-                if v > top:
-                    top = v
-                v = values[o + 7]
-                if v < bottom:
-                    bottom = v
+                if l2 < left:
+                    left = l2
+                if r2 > right:
+                    right = r2
+                if t2 > top:
+                    top = t2
+                if b2 < bottom:
+                    bottom = b2
             if left > right:
                 left, right = right, left
             if bottom > top:
                 bottom, top = top, bottom
-            key = keys[k]
             style = objects.get(key) if key else None
             if style is None:
                 # size of the char's text object: read once per object, like its font
@@ -292,7 +301,7 @@ class PdfiumDocument:
                 else:
                     style = (*_NO_FONT, size)
             word = text[start:end]
-            if text[end : end + 1] == "\ufffe":
+            if hyphens and text[end : end + 1] == "\ufffe":
                 word += "-"  # pdfium's line-end hyphen: kept for dehyphenation
             append(
                 Word(
