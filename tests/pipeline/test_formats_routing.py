@@ -139,3 +139,37 @@ def test_docx_headings_reach_section_chunks() -> None:
     doc = parse_document(make_docx(), ParseOptions(chunking=Chunking(type=ChunkType.SECTION)))
     assert len(doc.chunks) >= 2
     assert any(b.type is BlockType.TABLE for c in doc.chunks for b in c.blocks)
+
+
+def _zip_of(parts: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, body in parts.items():
+            z.writestr(name, body)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "codes"),
+    [
+        # magic bytes of a type, then nothing of that type
+        (b"\x89PNG\r\n\x1a\n" + b"not really a png" * 20, {"CORRUPT_FILE"}),
+        (b"\xff\xd8\xff\xe0" + b"\x00junk" * 40, {"CORRUPT_FILE"}),
+        (b"II*\x00" + b"\x07" * 300, {"CORRUPT_FILE"}),
+        (b"GIF89a" + b"\x01" * 300, {"CORRUPT_FILE"}),
+        # a zip holding a DOCX's part names whose content is not WordprocessingML
+        (_zip_of({"word/document.xml": b"<<<not xml"}), {"CORRUPT_FILE"}),
+        (_zip_of({"xl/workbook.xml": b"plain text"}), {"CORRUPT_FILE"}),
+        (_zip_of({"ppt/presentation.xml": b"\x00\x01"}), {"CORRUPT_FILE"}),
+        # an OLE2 header with no stream of any known format
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, {"FILE_TYPE_NOT_SUPPORTED"}),
+    ],
+)
+def test_content_that_lies_about_its_type_gets_a_documented_code(
+    data: bytes, codes: set[str]
+) -> None:
+    with pytest.raises(DocketError) as err:
+        parse_document(data)
+    assert err.value.code.value in codes, (err.value.code, err.value.message)
