@@ -65,6 +65,20 @@ def test_unreadable_input_fails_the_run_with_its_cause(server: Running) -> None:
     assert run.failure_message is not None and run.failure_message.startswith("CORRUPT_FILE")
 
 
+def test_page_ranges_past_the_end_fail_as_invalid_configuration(
+    server: Running, files: dict[str, str]
+) -> None:
+    run = server.client().classify(
+        file={"id": files["invoice"]},
+        config={
+            "classifications": CLASSES,
+            "advancedOptions": {"pageRanges": [{"start": 40, "end": 45}]},
+        },
+    )
+    assert run.status == "FAILED" and run.failure_reason == "INVALID_CONFIGURATION"
+    assert run.failure_message and "page" in run.failure_message
+
+
 def test_async_run_get_list_delete(server: Running, files: dict[str, str]) -> None:
     client = server.client()
     meta = {"case": "list-test"}

@@ -34,6 +34,8 @@ PROCESSOR_FAILURE_CODES: Final = frozenset(
     }
 )
 _CANCEL_CHECK_S: Final = 0.2
+# A config that does not fit this file fails the run as Extend's INVALID_CONFIGURATION.
+_CONFIG_CODES: Final = frozenset({ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_CONFIG_OPTIONS})
 
 Outcome = tuple[Any, ...]
 # The LLM providers the server knows (picklable; read once from the environment by the app).
@@ -80,6 +82,8 @@ def parse_input(
     except Cancelled:
         raise RunGone() from None
     except DocketError as exc:
+        if exc.code in _CONFIG_CODES:  # e.g. page ranges that select no page of this file
+            raise
         raise DocketError(
             f"{exc.code.value}: {exc.message}", code=ErrorCode.FAILED_TO_PROCESS_FILE
         ) from None
@@ -95,7 +99,8 @@ def guarded(work: Callable[[], Outcome]) -> Outcome:
     except (RunGone, Cancelled):
         return ("cancelled",)
     except DocketError as exc:
-        return ("failed", exc.code.value, exc.message)
+        code = ErrorCode.INVALID_CONFIGURATION if exc.code in _CONFIG_CODES else exc.code
+        return ("failed", code.value, exc.message)
     except MemoryError:
         return (
             "failed",
