@@ -12,7 +12,7 @@ import ctypes
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +35,7 @@ _MAX_PAGE_OBJECTS = 100_000  # top-level objects: a page over this is a page err
 _MAX_CHARS = 300_000  # characters on one page (a dense page has ~10 000)
 _PAGE_SECONDS = 30.0  # Python-side work on one page before it is given up as a page error
 _CHECK_EVERY = 4096
+_REOPEN_EVERY = 64  # pages read before the document is reopened to drop pdfium's caches
 _CHECK_MASK = _CHECK_EVERY - 1  # a power of two: a cheap test
 _RULE_MAX_THICKNESS = 3.0
 _RULE_MIN_LENGTH = 4.0
@@ -145,11 +146,23 @@ class _Budget:
 
 
 class PdfiumDocument:
-    """An open PDF; :meth:`read_page` loads and frees one page at a time."""
+    """An open PDF; :meth:`read_page` loads and frees one page at a time.
 
-    def __init__(self, pdf: Any, page_seconds: float = _PAGE_SECONDS) -> None:
+    pdfium keeps every loaded page's resources (fonts, parsed objects) until the document is
+    closed, ~60 KB a page; with ``reopen`` the document is reopened every ``_REOPEN_EVERY``
+    pages so that a long PDF is read in flat memory.
+    """
+
+    def __init__(
+        self,
+        pdf: Any,
+        page_seconds: float = _PAGE_SECONDS,
+        reopen: Callable[[], Any] | None = None,
+    ) -> None:
         self._pdf = pdf
         self._page_seconds = page_seconds
+        self._reopen = reopen
+        self._loaded = 0  # pages loaded since the document was (re)opened
         self._fonts: dict[int, tuple[bool, bool, str]] = {}  # by font handle
         self._objects: dict[int, tuple[bool, bool, str, float]] = {}  # per text object
         with PDFIUM_LOCK:
@@ -159,6 +172,10 @@ class PdfiumDocument:
     def page_count(self) -> int:
         return self._page_count
 
+    def close(self) -> None:
+        with PDFIUM_LOCK:
+            self._pdf.close()
+
     def read_page(self, number: int) -> PageContent:
         if not 1 <= number <= self._page_count:
             raise DocketError(f"page {number} out of range", code=ErrorCode.INVALID_REQUEST)
@@ -166,6 +183,12 @@ class PdfiumDocument:
         budget = _Budget(number, self._page_seconds)
         with PDFIUM_LOCK:
             try:
+                if self._reopen is not None and self._loaded >= _REOPEN_EVERY:
+                    self._pdf.close()
+                    self._pdf = self._reopen()
+                    self._fonts.clear()  # font handles belong to the closed document
+                    self._loaded = 0
+                self._loaded += 1
                 page = self._pdf[number - 1]
             except Exception as exc:  # pdfium raises its own error types
                 raise CorruptFile(f"page {number} could not be loaded: {exc}") from exc
@@ -504,11 +527,13 @@ class PdfiumTextLayer:
                 raise _translate(exc, raw, password) from None
             except Exception as exc:
                 raise CorruptFile(f"the PDF could not be opened: {exc}") from None
+        doc = PdfiumDocument(
+            pdf, self.page_seconds, reopen=lambda: pdfium.PdfDocument(data, password=password)
+        )
         try:
-            yield PdfiumDocument(pdf, self.page_seconds)
+            yield doc
         finally:
-            with PDFIUM_LOCK:
-                pdf.close()
+            doc.close()
 
 
 def _translate(exc: Any, raw: Any, password: str | None) -> DocketError:
