@@ -18,7 +18,8 @@ How it measures, and why:
 - The CLI runs once per dataset over all its files (``docket parse FILES --out DIR``); its wall
   time includes interpreter start-up and imports, its peak RSS is the child's ``wait4`` figure.
 - Memory flatness: kleister documents concatenated (pypdfium2 ``import_pages``) into 50- and
-  500-page PDFs, each parsed by Docket in its own fresh process.
+  500-page PDFs, each parsed by Docket in its own fresh process, with default options and with
+  OCR off (two kleister pages are scans: the OCR engine's model load is not page-count growth).
 
 Usage: ``bench/.venv/bin/python bench/parse_speed.py [--quick] [--engines a,b] [--no-cli]
 [--no-flat]``. Results: ``bench/results/parse_speed-<UTC time>.json``.
@@ -98,6 +99,19 @@ def text_layer_pdfs(dataset: str) -> list[tuple[Path, int]]:
 # ---------------------------------------------------------------- worker (child process side)
 
 
+def docket_text_layer_only(path: Path) -> tuple[int, str]:
+    """``parse_document`` with OCR off: the flatness check without the OCR engine's one-off
+    model load (the 500-page file holds two scanned kleister pages; the 50-page file none)."""
+    from docket.domain.parse_options import ParseOptions
+    from docket.pipeline.parse import parse_document
+
+    doc = parse_document(path.read_bytes(), ParseOptions(ocr=False))
+    return len(doc.pages), doc.markdown
+
+
+FLAT_ONLY = {"docket-no-ocr": docket_text_layer_only}
+
+
 def worker(engine: str, files: list[str], warm: str) -> None:
     """Convert ``files`` with ``engine``; one JSON line per file on stdout."""
     import importlib
@@ -105,9 +119,9 @@ def worker(engine: str, files: list[str], warm: str) -> None:
     from bench import peers
 
     _pin()
-    for mod in peers.WARM_IMPORTS[engine]:
+    for mod in peers.WARM_IMPORTS[engine if engine in peers.WARM_IMPORTS else "docket"]:
         importlib.import_module(mod)
-    convert = peers.ENGINES[engine]
+    convert = peers.ENGINES[engine] if engine in peers.ENGINES else FLAT_ONLY[engine]
     convert(Path(warm))
     base = _maxrss_mb()
     print(json.dumps({"baseline_rss_mb": round(base, 1)}), flush=True)
@@ -352,7 +366,7 @@ def flatness(console: Any, sizes: list[int]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             pdf = build_concatenated(n, sources, Path(tmp) / f"concat-{n}.pdf")
-            for engine in ("docket", "pypdfium2"):
+            for engine in ("docket", "docket-no-ocr", "pypdfium2"):
                 console.print(f"flatness: {engine} on {n} pages")
                 run = _run_worker(engine, [pdf], warm, lambda: None)
                 row = run["files"][0]
@@ -377,7 +391,9 @@ def _verdict(result: dict[str, Any]) -> None:
             v["docket_vs_pypdfium2_cpu"] = round(
                 d["pages_per_cpu_second"] / floor["pages_per_cpu_second"], 4
             )
-        v["target_40_percent_met"] = v["docket_vs_pypdfium2_wall"] >= 0.4
+        # CPU time: the machine is shared, and engines run one after another under varying load
+        ratio = v.get("docket_vs_pypdfium2_cpu", v["docket_vs_pypdfium2_wall"])
+        v["target_40_percent_met"] = ratio >= 0.4
     if "docket" in eng:
         others = [p for p in ("pdfplumber", "markitdown", "pymupdf4llm") if p in eng]
         v["docket_beats"] = {
