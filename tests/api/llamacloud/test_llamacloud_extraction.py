@@ -8,6 +8,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from apiserver import Running
 from llama_cloud import (
     BadRequestError,
     NotFoundError,
@@ -15,6 +16,9 @@ from llama_cloud import (
     UnprocessableEntityError,
 )
 from llamacloud_helpers import FAST, INVOICE_SCHEMA, ROW_SCHEMA, Client, wait
+
+from docket.store.db import Database
+from docket.store.repos import RunRepository
 
 
 def test_stateless_run_with_base64_file(llama: Client, sample_pdf: bytes) -> None:
@@ -289,3 +293,26 @@ def test_schema_generation_needs_a_schema(llama: Client) -> None:
     assert given.data_schema["properties"] == {"a": {"type": ["string", "null"]}}
     with pytest.raises(BadRequestError, match="does not generate schemas"):
         schema.generate_schema(prompt="an invoice with a total")
+
+
+def test_priority_orders_the_run_queue(llama: Client, llama_server: Running) -> None:
+    client = llama()
+    agent = client.extraction.extraction_agents.create(
+        name="prio", data_schema=INVOICE_SCHEMA, config={**FAST, "priority": "low"}
+    )
+    file_id = client.files.create(file=("p.txt", b"Total: 1.00"), purpose="extract").id
+    urgent = client.extraction.jobs.create(
+        extraction_agent_id=agent.id, file_id=file_id, priority="critical"
+    )
+    relaxed = client.extraction.jobs.create(extraction_agent_id=agent.id, file_id=file_id)
+    stateless = client.extraction.run(
+        config={**FAST, "priority": "high"}, data_schema=INVOICE_SCHEMA, file_id=file_id
+    )
+    db = Database(llama_server.settings.db_url)
+    try:
+        runs = RunRepository(db.sessions)
+        found = {j.id: runs.get(j.id) for j in (urgent, relaxed, stateless)}
+        got = {i: r.config.get("priority") if r else None for i, r in found.items()}
+    finally:
+        db.dispose()
+    assert got == {urgent.id: 1, relaxed.id: 75, stateless.id: 25}

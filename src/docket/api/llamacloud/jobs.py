@@ -12,7 +12,7 @@ import base64
 import binascii
 import json
 import mimetypes
-from typing import Annotated, Any
+from typing import Annotated, Any, Final
 
 from fastapi import File, Form, Query, Request, UploadFile
 from pydantic import ValidationError
@@ -41,6 +41,8 @@ from docket.services.processors import Resolved
 
 jobs_router = router("llamacloud-extraction-jobs")
 FromUi = Annotated[bool, Query()]
+# LlamaCloud's priority levels on Docket's run queue (1-100, lower starts first; default 50).
+PRIORITIES: Final = {"critical": 1, "high": 25, "medium": 50, "low": 75}
 
 
 def _with_job(
@@ -64,8 +66,15 @@ def start(
     file: StoredFile,
     cfg: DocketConfig,
 ) -> Run:
+    llama = cfg.extras.get(EXTRAS_KEY) or {}
+    level = (llama.get("job") or {}).get("priority") or (llama.get("config") or {}).get("priority")
     run = create_extract_run(
-        agents.extraction, ws, file, cfg, processor=Resolved(agent, agent.draft)
+        agents.extraction,
+        ws,
+        file,
+        cfg,
+        processor=Resolved(agent, agent.draft),
+        priority=PRIORITIES.get(str(level)),
     )
     request.state.run_id = run.id  # a later 5xx must not make the SDK retry (a second job)
     return run

@@ -15,7 +15,8 @@ The mapping (docs/llamacloud.md has the table):
   ``use_reasoning`` switch citations, confidence and reasoning (all off by default, as in
   LlamaCloud).
 * ``num_pages_context``, ``high_resolution_mode``, ``invalidate_cache`` (Docket keeps no result
-  cache), ``multimodal_fast_mode`` and ``priority`` are accepted and echoed only.
+  cache) and ``multimodal_fast_mode`` are accepted and echoed only; ``priority`` is applied
+  when the run is queued (``jobs.PRIORITIES``).
 
 The caller's config and original schema ride along in ``extras["llamacloud"]`` so that agents,
 jobs and runs echo exactly what was sent.
