@@ -14,7 +14,6 @@ from docket.domain.geometry import BBox
 from docket.engines.layout.formulas import merge_formula_pieces
 from docket.engines.layout.lines import (
     MARKER,
-    body_font_size,
     build_lines,
     line_box,
     normalise_font_sizes,
@@ -43,7 +42,7 @@ class HeuristicLayout:
     """:class:`~docket.engines.base.LayoutEngine` from geometry and font cues."""
 
     def analyze(self, page: PageContent, tables: list[Block]) -> list[Block]:
-        normalise_font_sizes(page.words)
+        body = normalise_font_sizes(page.words)
         table_boxes = [t.bbox for t in tables]
         figure_boxes = [
             b
@@ -56,7 +55,6 @@ class HeuristicLayout:
             if boxes
             else page.words
         )
-        body = body_font_size(page.words)
         lines = build_lines(words)
         blocks = self._paragraphs(lines, body, page.number, page.height)
         blocks.extend(self._figures(page, figure_boxes))

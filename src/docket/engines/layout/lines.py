@@ -29,23 +29,30 @@ MARKER = re.compile(
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|medi|cmbx|cmb\d|bx\d|[-,]b(d)?$", re.IGNORECASE)
 
 
-def normalise_font_sizes(words: list[Word]) -> None:
+def normalise_font_sizes(words: list[Word]) -> float:
     """Repair font sizes that say nothing about the glyphs (fonts scaled by the text matrix).
 
     Some producers set every font at size 1 (or 40) and scale with the matrix; the box height
     is then the only size cue. Sizes are fixed in place so every later step sees one scale.
     Weight flags are often missing too (TeX's CMBX fonts), so a bold font name counts.
+    Returns the repaired page's :func:`body_font_size`, counted in the same pass.
     """
     bold_names: dict[str, bool] = {}
+    by_size: dict[float, int] = {}  # characters per exact size, in first-seen order
     for w in words:
         if not w.bold and w.font_name:
             bold = bold_names.get(w.font_name)
             if bold is None:
                 bold = bold_names[w.font_name] = _BOLD_NAME.search(w.font_name) is not None
             w.bold = bold
-        h = w.bbox.bottom - w.bbox.top
-        if h > 0 and (w.font_size <= 0 or not 0.35 * h <= w.font_size <= 2.5 * h):
-            w.font_size = round(h * 0.8, 1)
+        b = w.bbox
+        h = b.bottom - b.top
+        fs = w.font_size
+        if h > 0 and (fs <= 0 or not 0.35 * h <= fs <= 2.5 * h):
+            fs = w.font_size = round(h * 0.8, 1)
+        if fs > 0:
+            by_size[fs] = by_size.get(fs, 0) + len(w.text)
+    return _body_size(by_size, words)
 
 
 def body_font_size(words: list[Word]) -> float:
@@ -55,6 +62,10 @@ def body_font_size(words: list[Word]) -> float:
         fs = w.font_size
         if fs > 0:
             by_size[fs] = by_size.get(fs, 0) + len(w.text)
+    return _body_size(by_size, words)
+
+
+def _body_size(by_size: dict[float, int], words: list[Word]) -> float:
     weights: dict[float, int] = {}
     for fs, n in by_size.items():
         key = round(fs * 2) / 2
