@@ -97,3 +97,23 @@ def test_recursive_models_are_refused() -> None:
 
     with pytest.raises(SchemaError, match="recursive"):
         to_docket_schema(Node.model_json_schema())
+
+
+def test_docket_schemas_read_back_unchanged() -> None:
+    """A schema in Docket's own dialect (e.g. an Extend extractor's) survives translation."""
+    docket = {
+        "type": "object",
+        "properties": {
+            "paid_on": {"type": ["string", "null"], "extend:type": "date"},
+            "amount": {
+                "type": "object",
+                "extend:type": "currency",
+                "properties": {
+                    "amount": {"type": ["number", "null"]},
+                    "iso_4217_currency_code": {"type": ["string", "null"]},
+                },
+            },
+            "status": {"type": ["string", "null"], "enum": ["paid", None]},
+        },
+    }
+    assert to_docket_schema(docket) == docket

@@ -113,6 +113,9 @@ class _Translator:
         out: dict[str, Any] = {}
         if isinstance(node.get("description"), str):
             out["description"] = node["description"]
+        # Docket's own extensions (``extend:type`` date/currency/signature, ``extend:name``...)
+        # pass through, so a schema Docket stored reads back the same.
+        out.update({k: v for k, v in node.items() if k.startswith("extend:")})
         if kind == "object":
             out["type"] = "object"
             props = node.get("properties") or {}
