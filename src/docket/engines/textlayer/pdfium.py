@@ -281,6 +281,7 @@ class PdfiumDocument:
             budget.check()
         values = memoryview(boxes).cast("B").cast("f").tolist()
         objects, font_of, font_size = self._objects, self._font_of, native.font_size
+        fonts, font_handle = self._fonts, native.font_of
         # upright pages (nearly all) map boxes inline; others go through the frame
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
@@ -320,7 +321,8 @@ class PdfiumDocument:
                 # size of the char's text object: read once per object, like its font
                 size = round(font_size(tp_address, start), 2)
                 if key:
-                    style = objects[key] = (*font_of(raw, tp, start, key), size)
+                    face = fonts.get(font_handle(key) or 0) or font_of(raw, tp, start, key)
+                    style = objects[key] = (face[0], face[1], face[2], size)
                 else:
                     style = (*_NO_FONT, size)
             word = text[start:end]
