@@ -5,8 +5,15 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from docket.api.llamacloud.agents import agents_router
+from docket.api.llamacloud.classifier import classifier_router
 from docket.api.llamacloud.files import files_router
 from docket.api.llamacloud.jobs import jobs_router
 from docket.api.llamacloud.runs import runs_router
 
-ROUTERS: tuple[APIRouter, ...] = (files_router, agents_router, jobs_router, runs_router)
+ROUTERS: tuple[APIRouter, ...] = (
+    files_router,
+    agents_router,
+    jobs_router,
+    runs_router,
+    classifier_router,
+)
