@@ -56,7 +56,8 @@ def split_document(
     if not pages:
         raise InvalidRequest("the document has no pages to split", code=ErrorCode.INVALID_REQUEST)
     engine = splitter or select_splitter(None, classifier=classifier)
-    result = engine.split(doc, classes, options)
+    # the document is already restricted; engines see the pages they are given
+    result = engine.split(doc, classes, options.model_copy(update={"page_ranges": None}))
     problem = coverage_problem(result.segments, pages)
     known = {c.id for c in classes}
     unknown = [s.class_id for s in result.segments if s.class_id not in known]

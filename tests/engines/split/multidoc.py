@@ -39,6 +39,15 @@ TOPICS = {
 }
 
 
+SIGNATURES = [
+    "IN WITNESS WHEREOF the parties have signed below.",
+    "By: ______________________   By: ______________________",
+    "Name: Jane Holloway          Name: Marcus Feld",
+    "Title: Director              Title: Chief Executive",
+    "Date: 14 May 2024            Date: 14 May 2024",
+]
+
+
 @dataclass
 class Doc:
     kind: str  # contract | report | article | invoice | blank
@@ -50,6 +59,7 @@ class Doc:
     size: tuple[float, float] = LETTER
     seed: int = 0
     words: list[str] = field(default_factory=list)  # extra vocabulary of this document
+    signature_page: bool = False  # the last page holds only the signature block
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -102,7 +112,11 @@ def _page(c: object, doc: Doc, i: int, w: float, h: float) -> None:
         c.drawString(56, y, doc.title)  # type: ignore[attr-defined]
         y -= 36
     c.setFont("Helvetica", 10)  # type: ignore[attr-defined]
-    if doc.kind == "invoice":
+    if doc.signature_page and i == doc.pages and i > 1:
+        for line in SIGNATURES:
+            c.drawString(56, y, line)  # type: ignore[attr-defined]
+            y -= 16
+    elif doc.kind == "invoice":
         y = _invoice(c, doc, i, y)
     else:
         for line in _wrap(_body(doc, i), 95)[:34]:

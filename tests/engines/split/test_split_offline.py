@@ -87,6 +87,16 @@ def test_letterhead_and_page_size_change_without_numbering() -> None:
     assert "page size changes" in result.segments[1].observation
 
 
+def test_an_unnumbered_signature_page_stays_with_its_contract() -> None:
+    docs = [
+        Doc("contract", 3, "Supply Agreement", "", numbering="", seed=9, signature_page=True),
+        Doc("report", 2, "Annual Labour Market Report", "Office for Statistics", numbering="",
+            size=A4, seed=10),
+    ]  # fmt: skip
+    result = split(parsed(docs))
+    assert cuts(result) == [(1, 3, "contract"), (4, 5, "report")]
+
+
 def test_a_single_document_is_one_segment() -> None:
     docs = [Doc("contract", 4, "Master Supply Agreement", "Acme Holdings Ltd", seed=8)]
     result = split(parsed(docs))

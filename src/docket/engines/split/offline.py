@@ -35,6 +35,11 @@ from docket.engines.split.pages import (
 PAGE_CLASS_MIN = 0.5  # per-page classes below this confidence are not used as a signal
 IDENTIFIER_MIN = 0.5
 MERGE_BELOW = 1.0
+# A segment that fits no class well, cut off only weakly, is the tail of the document before
+# it (a signature page, an annex of small print), not a document of its own.
+FITS_NO_CLASS = 0.5
+TAIL_BELOW = 2.5
+STARTS = frozenset({"blank", "numbering", "title", "kind", "size", "source", "identifier"})
 
 
 @dataclass
@@ -224,7 +229,8 @@ def _class_weight(gap: Gap) -> float:
 def _merge(segments: list[_Segment]) -> list[_Segment]:
     """Neighbours of one class become one segment when the cut rested on the page classes
     (without them the gap would score below ``MERGE_BELOW``): the whole-segment classes say
-    the page-level ones were noise. Layout and numbering cuts stand."""
+    the page-level ones were noise. Layout and numbering cuts stand. A weakly cut segment that
+    fits no class joins the one before it."""
     out: list[_Segment] = []
     for seg in segments:
         prev = out[-1] if out else None
@@ -233,8 +239,17 @@ def _merge(segments: list[_Segment]) -> list[_Segment]:
             and seg.gap is not None
             and prev.result is not None
             and seg.result is not None
-            and prev.result.class_id == seg.result.class_id
-            and seg.gap.score - _class_weight(seg.gap) < MERGE_BELOW
+            and (
+                (
+                    prev.result.class_id == seg.result.class_id
+                    and seg.gap.score - _class_weight(seg.gap) < MERGE_BELOW
+                )
+                or (
+                    seg.result.confidence < FITS_NO_CLASS
+                    and seg.gap.score - _class_weight(seg.gap) < TAIL_BELOW
+                    and not any(s.weight > 0 and s.name in STARTS for s in seg.gap.signals)
+                )
+            )
         ):
             prev.last = seg.last
             if seg.result.confidence > prev.result.confidence:

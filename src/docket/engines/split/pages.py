@@ -183,7 +183,11 @@ def page_features(info: PageInfo, blocks: list[Block], kind_words: frozenset[str
     return f
 
 
-_SECTION = re.compile(r"^\W*(?:\d+(?:\.\d+)*|[ivxlc]+|[a-h])[.)]\s", re.I)
+_SECTION = re.compile(
+    r"^\W*(?:(?:section|article|clause|chapter|part|§)\s*[\divxlc]+\b|"
+    r"(?:\d+(?:\.\d+)*|[ivxlc]+|[a-h])[.)]\s)",
+    re.I,
+)
 
 
 def _title(f: PageFeatures, info: PageInfo, body: list[Block], kind_words: frozenset[str]) -> None:
