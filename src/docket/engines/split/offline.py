@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from docket.domain.classification import (
@@ -31,6 +32,8 @@ from docket.engines.split.pages import (
     page_features,
     sub_document,
 )
+
+Cut = Callable[[int, int], ParsedDocument]  # pages first..last as a document of their own
 
 PAGE_CLASS_MIN = 0.5  # per-page classes below this confidence are not used as a signal
 IDENTIFIER_MIN = 0.5
@@ -66,24 +69,28 @@ class OfflineSplitter:
         start = time.perf_counter()
         pages = sorted(document.pages, key=lambda p: p.number)
         blocks = page_blocks(document)
+
+        def cut(first: int, last: int) -> ParsedDocument:
+            return sub_document(document, first, last, blocks)
+
         kinds = kind_words_for([c.type for c in classes])
         feats = [page_features(p, blocks.get(p.number, []), kinds) for p in pages]
-        page_results = self._page_classes(document, feats, classes, options)
-        self._page_identifiers(document, feats, page_results, classes)
+        page_results = self._page_classes(cut, feats, classes, options)
+        self._page_identifiers(cut, feats, page_results, classes)
         weigh_tokens(feats)
         gaps = [score_gap(feats[i - 1], feats[i]) for i in range(1, len(feats))]
         _class_signals(gaps, feats, page_results)
         segments = self._segments(feats, gaps)
         for seg in segments:
-            seg.result = self._classify(document, feats, seg, classes, options)
+            seg.result = self._classify(cut, feats, seg, classes, options)
         segments = _merge(segments)
-        out = [self._segment(document, feats, s, classes) for s in segments]
+        out = [self._segment(cut, feats, s, classes) for s in segments]
         return SplitResult(segments=out, engine=self.name, seconds=time.perf_counter() - start)
 
     # -- signals ------------------------------------------------------------------------
     def _page_classes(
         self,
-        doc: ParsedDocument,
+        cut: Cut,
         feats: list[PageFeatures],
         classes: list[DocumentClass],
         options: ClassifyOptions,
@@ -95,13 +102,13 @@ class OfflineSplitter:
             if f.blank:
                 out.append(None)
                 continue
-            sub = sub_document(doc, f.number, f.number)
+            sub = cut(f.number, f.number)
             out.append(self.classifier.classify(sub, classes, options))
         return out
 
     def _page_identifiers(
         self,
-        doc: ParsedDocument,
+        cut: Cut,
         feats: list[PageFeatures],
         page_results: list[ClassifyResult | None],
         classes: list[DocumentClass],
@@ -116,7 +123,7 @@ class OfflineSplitter:
             if res is None:
                 wanted = sorted(set(keys.values()))
             for key in wanted:
-                value, conf = self.identifier(sub_document(doc, f.number, f.number), key)
+                value, conf = self.identifier(cut(f.number, f.number), key)
                 if value and conf >= IDENTIFIER_MIN and any(ch.isdigit() for ch in value):
                     f.identifiers[key] = value
 
@@ -158,18 +165,18 @@ class OfflineSplitter:
 
     def _classify(
         self,
-        doc: ParsedDocument,
+        cut: Cut,
         feats: list[PageFeatures],
         seg: _Segment,
         classes: list[DocumentClass],
         options: ClassifyOptions,
     ) -> ClassifyResult:
-        sub = sub_document(doc, feats[seg.first].number, feats[seg.last].number)
+        sub = cut(feats[seg.first].number, feats[seg.last].number)
         return self.classifier.classify(sub, classes, options)
 
     def _segment(
         self,
-        doc: ParsedDocument,
+        cut: Cut,
         feats: list[PageFeatures],
         seg: _Segment,
         classes: list[DocumentClass],
@@ -180,7 +187,7 @@ class OfflineSplitter:
         cls = next((c for c in classes if c.id == res.class_id), None)
         identifier = ""
         if cls is not None and cls.identifier_key:
-            identifier, _ = self.identifier(sub_document(doc, first, last), cls.identifier_key)
+            identifier, _ = self.identifier(cut(first, last), cls.identifier_key)
         if seg.gap is None:
             why = f"Starts the file (page {first})"
             title = feats[seg.first].title

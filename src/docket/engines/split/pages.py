@@ -67,11 +67,14 @@ def page_blocks(doc: ParsedDocument) -> dict[int, list[Block]]:
     return out
 
 
-def sub_document(doc: ParsedDocument, first: int, last: int) -> ParsedDocument:
+def sub_document(
+    doc: ParsedDocument, first: int, last: int, blocks: dict[int, list[Block]] | None = None
+) -> ParsedDocument:
     """The pages ``first``..``last`` (1-based, inclusive) as a document of their own, one page
     chunk each, so an engine reads only that range (running headers and footers stay out of
-    the chunk text, as in the parser's own markdown)."""
-    blocks = page_blocks(doc)
+    the chunk text, as in the parser's own markdown). ``blocks`` is :func:`page_blocks` of
+    ``doc`` when the caller already has it (cutting many ranges stays linear)."""
+    blocks = page_blocks(doc) if blocks is None else blocks
     pages = [p for p in doc.pages if first <= p.number <= last]
     chunks = [
         Chunk(
