@@ -14,6 +14,7 @@ temperature), odd = ``test`` (held out). ``--fit`` grid-searches the softmax tem
 chosen split by negative log-likelihood and prints it.
 
     python -m bench.classify_accuracy [--wording original|paraphrase|terse|all] [--split test]
+        [--engine offline|offline-embed] [--leave-one-out]
     python -m bench.classify_accuracy --engine llm --base-url http://localhost:8000/v1 --model m
 """
 
@@ -32,7 +33,12 @@ from pathlib import Path
 
 from docket.domain.classification import ClassifierEngine, ClassifyOptions, DocumentClass
 from docket.domain.document import ParsedDocument
-from docket.engines.classify.offline import DEFAULT_CALIBRATION, OfflineClassifier, softmax
+from docket.engines.classify.offline import (
+    DEFAULT_CALIBRATION,
+    EMBEDDING_CALIBRATION,
+    OfflineClassifier,
+    softmax,
+)
 from docket.engines.llm.classifier import LlmClassifier
 from docket.engines.llm.openai_compatible import OpenAICompatibleClient
 from docket.pipeline.classify import classify_document
@@ -265,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--wording", choices=[*WORDINGS, "all"], default="all")
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--engine", choices=["offline", "llm"], default="offline")
+    ap.add_argument("--engine", choices=["offline", "offline-embed", "llm"], default="offline")
     ap.add_argument("--base-url", default="http://127.0.0.1:8000/v1")
     ap.add_argument("--model", default="")
     ap.add_argument("--api-key", default=os.environ.get("DOCKET_LLM_API_KEY", ""))
@@ -287,10 +293,11 @@ def main(argv: list[str] | None = None) -> int:
     engine: ClassifierEngine
     if args.engine == "llm":
         engine = LlmClassifier(OpenAICompatibleClient(args.base_url, args.api_key, args.model))
-    elif args.temperature:
-        engine = OfflineClassifier(replace(DEFAULT_CALIBRATION, temperature=args.temperature))
     else:
-        engine = OfflineClassifier()
+        cal = EMBEDDING_CALIBRATION if args.engine == "offline-embed" else DEFAULT_CALIBRATION
+        if args.temperature:
+            cal = replace(cal, temperature=args.temperature)
+        engine = OfflineClassifier(cal)
     for w in wordings:
         classes, to_label = classes_for(w)
         outs = run(items, engine, classes, to_label, args.show_errors)

@@ -15,7 +15,7 @@ from docket.domain.classification import (
     DocumentClass,
 )
 from docket.domain.document import ParsedDocument
-from docket.engines.classify.offline import OfflineClassifier
+from docket.engines.classify.offline import EMBEDDING_CALIBRATION, OfflineClassifier
 from docket.engines.llm.classifier import LlmClassifier
 from docket.engines.llm.openai_compatible import ModelRegistry, OpenAICompatibleClient
 from docket.errors import ErrorCode, InvalidRequest
@@ -94,10 +94,16 @@ def classify_pages(
     return out
 
 
+EMBEDDING_MODELS = frozenset({"offline-embed", "docket-offline-embed"})
+
+
 def select_classifier(model: str | None, registry: ModelRegistry | None = None) -> ClassifierEngine:
-    """The offline engine for no/offline model names; otherwise the configured provider
-    (``INVALID_CONFIGURATION`` when the name is not configured)."""
+    """The offline engine for no/offline model names (``docket-offline-embed``: with the packaged
+    MiniLM word table); otherwise the configured provider (``INVALID_CONFIGURATION`` when the
+    name is not configured)."""
     if model is None or model.strip().lower() in OFFLINE_MODELS:
         return OfflineClassifier()
+    if model.strip().lower() in EMBEDDING_MODELS:
+        return OfflineClassifier(EMBEDDING_CALIBRATION)
     cfg = (registry or ModelRegistry.from_env()).resolve(model)
     return LlmClassifier(OpenAICompatibleClient(cfg.base_url, cfg.api_key, cfg.model))

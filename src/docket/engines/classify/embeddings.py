@@ -30,6 +30,7 @@ class StaticEmbeddings:
         self.index = {t: i for i, t in enumerate(tokens)}
         self.vectors = vectors
         self.dims = int(vectors.shape[1])
+        self._cache: dict[str, Any] = {}  # class texts recur on every call
 
     @classmethod
     def load(cls, path: Path = TABLE) -> StaticEmbeddings:
@@ -59,6 +60,14 @@ class StaticEmbeddings:
         v = self.vectors[np.array(ids)].mean(0)
         n = float(np.linalg.norm(v))
         return v / n if n > 0 else v
+
+    def embed_cached(self, text: str) -> Any:
+        """``embed`` for short texts that recur (class descriptions); bounded cache."""
+        if text not in self._cache:
+            if len(self._cache) > 4096:
+                self._cache.clear()
+            self._cache[text] = self.embed(text)
+        return self._cache[text]
 
     def similarity(self, a: Any, b: Any) -> float:
         return float(self._np.dot(a, b))

@@ -28,6 +28,7 @@ class Concept:
     names: frozenset[str]
     cues: dict[str, float]
     layout: dict[str, float]
+    wording: str = ""  # the names as written (for meaning-level matching)
 
 
 def _phrases(spec: str) -> frozenset[str]:
@@ -334,7 +335,7 @@ _RAW: list[tuple[str, str, str, dict[str, float]]] = [
 ]
 
 CONCEPTS: tuple[Concept, ...] = tuple(
-    Concept(name, _phrases(names), _weighted(cues), dict(layout))
+    Concept(name, _phrases(names), _weighted(cues), dict(layout), names.replace(",", " "))
     for name, names, cues, layout in _RAW
 )
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any
 
 from docket.domain.classification import (
     ClassifyOptions,
@@ -26,6 +25,7 @@ from docket.domain.classification import (
 )
 from docket.domain.document import ParsedDocument
 from docket.engines.classify.embeddings import StaticEmbeddings, default_embeddings
+from docket.engines.classify.lexicon import CONCEPTS
 from docket.engines.classify.profiles import ClassProfile, build_profiles, type_words
 from docket.engines.classify.text import DocSignals, read_signals, saturate
 
@@ -47,6 +47,9 @@ LAYOUT_NAMES = {
 }
 
 
+CONCEPT_WORDING = {c.name: c.wording for c in CONCEPTS}
+
+
 @dataclass(frozen=True)
 class Calibration:
     """Score scale and temperature, fitted on the benchmark's dev half (bench/classify_accuracy)."""
@@ -58,9 +61,14 @@ class Calibration:
     none_baseline: float = 1.0  # score of the virtual "none of these" option (no catch-all)
     mass_power: float = 0.6  # profile-size normalisation exponent
     embedding: float = 0.0  # weight of the static-embedding similarity (0: lexical only)
+    meaning_needs_words: bool = True  # a class's meaning lift is scaled by its matched words
 
 
 DEFAULT_CALIBRATION = Calibration()
+# Lexical + layout + MiniLM meaning (``docket-offline-embed``). On doctype-mix it calibrates a
+# little better but is no more accurate than the default, and sends fewer documents of a
+# missing class to the catch-all; see docs/benchmarks.md.
+EMBEDDING_CALIBRATION = Calibration(embedding=4.0)
 
 
 @dataclass
@@ -68,12 +76,11 @@ class _Scored:
     profile: ClassProfile
     score: float
     evidence: list[Evidence]
+    lexical: float = 0.0  # the part of ``score`` that came from matched words
 
 
 class OfflineClassifier:
     """``ClassifierEngine`` that needs nothing but the parsed document and the class words."""
-
-    name = "offline"
 
     def __init__(
         self,
@@ -86,6 +93,7 @@ class OfflineClassifier:
         self.embeddings = embeddings
         if embeddings is None and use_embeddings and calibration.embedding:
             self.embeddings = default_embeddings()
+        self.name = "offline-embed" if self.embeddings is not None else "offline"
 
     def classify(
         self, document: ParsedDocument, classes: list[DocumentClass], options: ClassifyOptions
@@ -93,6 +101,7 @@ class OfflineClassifier:
         start = time.perf_counter()
         scored = self._score_all(document, classes, options.instructions)
         result = decide(scored, self.cal, options)
+        result.engine = self.name
         result.seconds = time.perf_counter() - start
         return result
 
@@ -108,10 +117,14 @@ class OfflineClassifier:
     ) -> list[_Scored]:
         signals = read_signals(document)
         profiles = build_profiles(classes, instructions)
-        doc_vec = self.embeddings.embed(opening_text(document)) if self.embeddings else None
-        return [self._score(p, signals, doc_vec) for p in profiles]
+        scored = [self._score(p, signals) for p in profiles]
+        if self.embeddings is not None and self.cal.embedding:
+            self._add_meaning(scored, self.embeddings, document, signals.first_page)
+        for s in scored:
+            s.evidence.sort(key=lambda e: -abs(e.weight))
+        return scored
 
-    def _score(self, prof: ClassProfile, sig: DocSignals, doc_vec: Any = None) -> _Scored:
+    def _score(self, prof: ClassProfile, sig: DocSignals) -> _Scored:
         ev: list[Evidence] = []
         lex = 0.0
         for key, w in prof.terms.items():
@@ -135,20 +148,38 @@ class OfflineClassifier:
                     )
                 )
         score = self.cal.lexical * lex + self.cal.layout * lay
-        if self.embeddings is not None and doc_vec is not None and self.cal.embedding:
-            text = " ".join([type_words(prof.cls.type), prof.cls.description, prof.instructions])
-            sim = self.embeddings.similarity(doc_vec, self.embeddings.embed(text))
-            c = self.cal.embedding * sim
-            score += c
-            ev.append(
+        return _Scored(prof, score, ev, lexical=self.cal.lexical * lex)
+
+    def _add_meaning(
+        self, scored: list[_Scored], emb: StaticEmbeddings, document: ParsedDocument, page: int
+    ) -> None:
+        """Embedding similarity of the opening pages to each class's words (plus the names of
+        the concepts it named), centred over the classes: it reorders the classes but does not
+        lift them all above the catch-all baseline. A lift needs some matched words too, so
+        that meaning alone never makes an unrelated document look confident."""
+        doc_vec = emb.embed(opening_text(document))
+        sims = []
+        for s in scored:
+            prof = s.profile
+            named = " ".join(CONCEPT_WORDING[n] for n in prof.concepts)
+            text = " ".join(
+                [type_words(prof.cls.type), prof.cls.description, prof.instructions, named]
+            )
+            sims.append(emb.similarity(doc_vec, emb.embed_cached(text)))
+        real = [x for x, s in zip(sims, scored, strict=True) if not s.profile.is_other]
+        mean = sum(real) / len(real) if real else 0.0
+        for s, sim in zip(scored, sims, strict=True):
+            if s.profile.is_other:
+                continue
+            c = self.cal.embedding * (sim - mean)
+            if c > 0 and self.cal.meaning_needs_words:
+                c *= min(1.0, max(0.0, s.lexical))
+            s.score += c
+            s.evidence.append(
                 Evidence(
-                    text=f"overall wording (similarity {sim:.2f})",
-                    page=sig.first_page,
-                    weight=round(c, 3),
+                    text=f"overall wording (similarity {sim:.2f})", page=page, weight=round(c, 3)
                 )
             )
-        ev.sort(key=lambda e: -abs(e.weight))
-        return _Scored(prof, score, ev)
 
 
 def opening_text(doc: ParsedDocument, pages: int = 3) -> str:
@@ -208,7 +239,7 @@ def decide(scored: list[_Scored], cal: Calibration, options: ClassifyOptions) ->
             reasoning=why,
             evidence=[e for e in (top.evidence if top else []) if e.weight > 0][:6],
             scores=scores,
-            engine="offline",
+            engine="",
         )
     chosen = scored[best]
     pos = [e for e in chosen.evidence if e.weight > 0][:6]
@@ -226,5 +257,5 @@ def decide(scored: list[_Scored], cal: Calibration, options: ClassifyOptions) ->
         reasoning=why,
         evidence=pos + [e for e in chosen.evidence if e.weight < 0][:3],
         scores=scores,
-        engine="offline",
+        engine="",
     )
