@@ -61,6 +61,7 @@ class Calibration:
     none_baseline: float = 1.0  # score of the virtual "none of these" option (no catch-all)
     mass_power: float = 0.6  # profile-size normalisation exponent
     embedding: float = 0.0  # weight of the static-embedding similarity (0: lexical only)
+    term_cap: float = 3.0  # most one phrase can add: no single word decides alone
     meaning_needs_words: bool = True  # a class's meaning lift is scaled by its matched words
 
 
@@ -131,7 +132,7 @@ class OfflineClassifier:
             st = sig.terms.get(key)
             if st is None:
                 continue
-            c = w * saturate(st.count) * math.sqrt(st.zone)
+            c = min(w * saturate(st.count) * math.sqrt(st.zone), self.cal.term_cap)
             lex += c
             ev.append(Evidence(text=st.text, page=st.page, weight=round(c, 3)))
         lex /= max(prof.mass, 1.0) ** self.cal.mass_power
