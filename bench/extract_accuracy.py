@@ -6,11 +6,12 @@ Datasets (read each folder's README): ``sroie`` (80 receipts: company, date, add
 its documents are built from the dataset's own line transcripts and boxes (``box/*.csv``, words
 laid out proportionally inside each line box) and then go through Docket's layout engine.
 
-``--paraphrase`` swaps in reworded field names and descriptions (written once, never tuned) to
-show the engine is not keyed to the labels' names. ``--split dev|test|all``: documents sorted by
+``--paraphrase [1|2]`` (or ``--wording N``) swaps in one of two independent rewordings of the
+field names and descriptions (each written once, never tuned) to show the engine is not keyed to
+the labels' names. ``--split dev|test|all``: documents sorted by
 id, even positions are ``dev`` (used while tuning), odd ones ``test``.
 
-    python -m bench.extract_accuracy sroie [--paraphrase] [--split test]
+    python -m bench.extract_accuracy sroie [--paraphrase [2]] [--split test]
     python -m bench.extract_accuracy kleister --engine llm --base-url http://localhost:8000/v1 \
         --model my-model [--api-key KEY]
 """
@@ -130,8 +131,60 @@ SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {
         },
     },
 }
-# paraphrased key -> dataset label key
+# A second, independent rewording (written before any tuning against it, never tuned): other
+# synonyms, camelCase / kebab-case / snake keys, descriptions that explain the field.
+SCHEMAS["sroie"]["paraphrase2"] = {
+    "SellerName": _s("Trading name of whoever sold the goods"),
+    "transaction-date": _s("The day on which the payment took place", **{"extend:type": "date"}),
+    "storeAddress": _s("Where the seller is located: street, city and postcode"),
+    "amount-payable": _s("What the customer has to pay in the end, tax and rounding included"),
+}
+SCHEMAS["kleister"]["paraphrase2"] = {
+    "contractingParties": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "The companies or individuals bound by this non-disclosure agreement",
+    },
+    "agreement-date": _s("As of when the agreement is in force", **{"extend:type": "date"}),
+    "choice-of-law": _s("The state or country whose laws the contract is construed under"),
+    "contract_term": _s("For how many years or months the agreement remains in force"),
+}
+SCHEMAS["invoice2data"]["paraphrase2"] = {
+    "invoiceId": _s("Identifier printed on the invoice"),
+    "billing-date": _s("When the invoice was made out", **{"extend:type": "date"}),
+    "amountDue": {"type": ["number", "null"], "description": "What the customer owes, VAT in"},
+    "subtotal": {"type": ["number", "null"], "description": "Amount excluding VAT"},
+    "currencyCode": _s("Three-letter code of the money used"),
+    "lineItems": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "properties": {
+                "product": _s("Name of the product or service"),
+                "qty": {"type": ["number", "null"], "description": "Number of units"},
+                "unitCost": {"type": ["number", "null"], "description": "Price of a single unit"},
+                "lineTotal": {"type": ["number", "null"], "description": "Quantity times price"},
+            },
+        },
+    },
+}
+WORDINGS = {0: "plain", 1: "paraphrase", 2: "paraphrase2"}
+
+# reworded key -> dataset label key
 GOLD_KEY = {
+    "SellerName": "company",
+    "transaction-date": "date",
+    "storeAddress": "address",
+    "amount-payable": "total",
+    "contractingParties": "party",
+    "agreement-date": "effective_date",
+    "choice-of-law": "jurisdiction",
+    "contract_term": "term",
+    "invoiceId": "invoice_number",
+    "billing-date": "date",
+    "amountDue": "amount",
+    "subtotal": "amount_untaxed",
+    "currencyCode": "currency",
     "merchant": "company",
     "purchased_on": "date",
     "shop_location": "address",
@@ -360,50 +413,38 @@ def make_engine(args: argparse.Namespace) -> ExtractionEngine:
     return LlmExtractor(client)
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("dataset", choices=["sroie", "kleister", "invoice2data"])
-    ap.add_argument("--paraphrase", action="store_true")
-    ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--engine", choices=["rules", "llm"], default="rules")
-    ap.add_argument("--base-url", default="http://127.0.0.1:8000/v1")
-    ap.add_argument("--model", default="")
-    ap.add_argument("--api-key", default=os.environ.get("DOCKET_LLM_API_KEY", ""))
-    ap.add_argument("--show-errors", action="store_true")
-    args = ap.parse_args(argv)
+@dataclass
+class Run:
+    """The tallies of one wording over the documents."""
 
-    variant = "paraphrase" if args.paraphrase else "plain"
-    schema = schema_of(args.dataset, variant)
-    loader = {"sroie": load_sroie, "kleister": load_kleister, "invoice2data": load_invoice2data}
-    engine = make_engine(args)
-    strict_t, norm_t = Tally(), Tally()
-    calib: list[tuple[float, bool]] = []
-    times: list[float] = []
-    per_doc_f1: list[float] = []
-    items_t = ItemTally()
-    n = 0
-    for doc in loader[args.dataset](args.split):
-        if args.limit and n >= args.limit:
-            break
-        n += 1
-        parsed = doc.load()
+    wording: int
+    strict_t: Tally = field(default_factory=Tally)
+    norm_t: Tally = field(default_factory=Tally)
+    calib: list[tuple[float, bool]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    per_doc_f1: list[float] = field(default_factory=list)
+    items_t: ItemTally = field(default_factory=ItemTally)
+
+    def score(
+        self, args: argparse.Namespace, engine: ExtractionEngine, doc: Doc, parsed: ParsedDocument
+    ) -> None:
+        schema = schema_of(args.dataset, WORDINGS[self.wording])
         t0 = time.perf_counter()
         res = run_extraction(parsed, schema, engine, ExtractOptions())
-        times.append((time.perf_counter() - t0) / max(len(parsed.pages), 1))
+        self.times.append((time.perf_counter() - t0) / max(len(parsed.pages), 1))
         out = res.outputs[0]
         doc_tp = doc_pred = doc_gold = 0
         for key in schema["properties"]:
             if schema["properties"][key].get("items", {}).get("type") == "object":
-                items_t.score(doc.gold.get("__lines__", []), out.value.get(key) or [])
+                self.items_t.score(doc.gold.get("__lines__", []), out.value.get(key) or [])
                 continue
             gkey = GOLD_KEY.get(key, key)
             gold = doc.gold.get(gkey, [])
             pred = as_list(out.value.get(key))
-            strict_t.add(gkey, [strict(p) for p in pred], [strict(g) for g in gold])
+            self.strict_t.add(gkey, [strict(p) for p in pred], [strict(g) for g in gold])
             np_ = [normalise(args.dataset, gkey, p) for p in pred]
             ng = [normalise(args.dataset, gkey, g) for g in gold]
-            tp = norm_t.add(gkey, np_, ng)
+            tp = self.norm_t.add(gkey, np_, ng)
             doc_tp, doc_pred, doc_gold = doc_tp + tp, doc_pred + len(np_), doc_gold + len(ng)
             paths = (
                 [key]
@@ -413,32 +454,72 @@ def main(argv: list[str] | None = None) -> int:
             for path, p in zip(paths, np_, strict=False):
                 fr = out.metadata.get(path)
                 if fr is not None and fr.confidence is not None:
-                    calib.append((fr.confidence, p in ng))
+                    self.calib.append((fr.confidence, p in ng))
             if args.show_errors and Counter(np_) != Counter(ng):
-                print(f"  {doc.id} {gkey}: pred={pred} gold={gold}", file=sys.stderr)
+                print(
+                    f"  [{self.wording}] {doc.id} {gkey}: pred={pred} gold={gold}", file=sys.stderr
+                )
         p = doc_tp / doc_pred if doc_pred else (1.0 if not doc_gold else 0.0)
         r = doc_tp / doc_gold if doc_gold else (1.0 if not doc_pred else 0.0)
-        per_doc_f1.append(2 * p * r / (p + r) if p + r else 0.0)
-    report(args, n, strict_t, norm_t, calib, times, per_doc_f1)
-    if items_t.gold or items_t.pred:
-        p, r, f = items_t.prf()
-        print(
-            f"line items (name, unit price) P/R/F1: {p:.3f} {r:.3f} {f:.3f} "
-            f"({items_t.tp} of {items_t.gold} gold, {items_t.pred} predicted)"
-        )
+        self.per_doc_f1.append(2 * p * r / (p + r) if p + r else 0.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("dataset", choices=["sroie", "kleister", "invoice2data"])
+    ap.add_argument(
+        "--paraphrase",
+        nargs="?",
+        type=int,
+        const=1,
+        default=0,
+        choices=sorted(WORDINGS),
+        help="reworded schema: 1 or 2 (two independent rewordings); bare flag = 1",
+    )
+    ap.add_argument(
+        "--wording",
+        default=None,
+        help="comma-separated wordings scored on the same parsed documents, e.g. 0,1,2",
+    )
+    ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--engine", choices=["rules", "llm"], default="rules")
+    ap.add_argument("--base-url", default="http://127.0.0.1:8000/v1")
+    ap.add_argument("--model", default="")
+    ap.add_argument("--api-key", default=os.environ.get("DOCKET_LLM_API_KEY", ""))
+    ap.add_argument("--show-errors", action="store_true")
+    args = ap.parse_args(argv)
+
+    wordings = [int(w) for w in args.wording.split(",")] if args.wording else [int(args.paraphrase)]
+    if any(w not in WORDINGS for w in wordings):
+        ap.error(f"--wording takes values from {sorted(WORDINGS)}")
+    loader = {"sroie": load_sroie, "kleister": load_kleister, "invoice2data": load_invoice2data}
+    engine = make_engine(args)
+    runs = [Run(w) for w in wordings]
+    n = 0
+    for doc in loader[args.dataset](args.split):
+        if args.limit and n >= args.limit:
+            break
+        n += 1
+        parsed = doc.load()
+        for run in runs:
+            run.score(args, engine, doc, parsed)
+    for run in runs:
+        report(args, n, run)
+        if run.items_t.gold or run.items_t.pred:
+            p, r, f = run.items_t.prf()
+            print(
+                f"line items (name, unit price) P/R/F1: {p:.3f} {r:.3f} {f:.3f} "
+                f"({run.items_t.tp} of {run.items_t.gold} gold, {run.items_t.pred} predicted)"
+            )
+        print()
     return 0
 
 
-def report(
-    args: argparse.Namespace,
-    n: int,
-    strict_t: Tally,
-    norm_t: Tally,
-    calib: list[tuple[float, bool]],
-    times: list[float],
-    per_doc_f1: list[float],
-) -> None:
-    variant = "paraphrased" if args.paraphrase else "plain"
+def report(args: argparse.Namespace, n: int, run: Run) -> None:
+    strict_t, norm_t, calib = run.strict_t, run.norm_t, run.calib
+    times, per_doc_f1 = run.times, run.per_doc_f1
+    variant = {0: "plain", 1: "paraphrased", 2: "paraphrased-2"}[run.wording]
     print(
         f"{args.dataset} ({variant} schema, split {args.split}, engine {args.engine}): "
         f"{n} documents"

@@ -5,7 +5,7 @@ kept (robust to a busy shared machine), and the report gives the median and p95 
 plus the plain mean of all runs. Documents: the SROIE receipts (1 page each, built from the
 dataset's own OCR lines as in ``extract_accuracy``) and the repository's sample invoice page 1.
 
-    python -m bench.extract_speed [--limit N] [--repeat 5]
+    python -m bench.extract_speed [--limit N] [--repeat 5] [--wording 0|1|2]
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
-from bench.extract_accuracy import load_sroie, schema_of
+from bench.extract_accuracy import WORDINGS, load_sroie, schema_of
 from docket.domain.extraction import ExtractOptions
 from docket.domain.parse_options import PageRange, ParseOptions
 from docket.engines.rules.extractor import RulesExtractor
@@ -48,13 +48,14 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--wording", type=int, choices=sorted(WORDINGS), default=0)
     args = ap.parse_args()
     engine = RulesExtractor()
     docs = []
     sample = (ROOT / "examples" / "sample.pdf").read_bytes()
     one_page = ParseOptions(page_ranges=[PageRange(start=1, end=1)])
     docs.append(("sample.pdf p1", parse_document(sample, one_page), INVOICE_SCHEMA))
-    schema = schema_of("sroie", "plain")
+    schema = schema_of("sroie", WORDINGS[args.wording])
     for i, doc in enumerate(load_sroie("all")):
         if args.limit and i >= args.limit:
             break

@@ -78,10 +78,23 @@ def _header(row: Row, props: dict[str, FieldSpec]) -> dict[str, tuple[float, flo
         cols[key] = (words[i].bbox.left, words[j - 1].bbox.right)
     if len(cols) < 2:
         return {}
-    for i, w in enumerate(words):  # header words of columns nobody asked for
-        if i not in used:
-            cols[f"{OTHER}{i}"] = (w.bbox.left, w.bbox.right)
+    spare = [i for i, w in enumerate(words) if i not in used]
+    text_key = lone_text_property(props, set(cols))
+    if text_key and spare and words[spare[0]].bbox.right <= min(a for a, _ in cols.values()):
+        # "What was sold" names no header word; the leftmost spare one is the items' text.
+        cols[text_key] = (words[spare[0]].bbox.left, words[spare[0]].bbox.right)
+        spare = spare[1:]
+    for i in spare:  # header words of columns nobody asked for
+        cols[f"{OTHER}{i}"] = (words[i].bbox.left, words[i].bbox.right)
     return cols
+
+
+def lone_text_property(props: dict[str, FieldSpec], mapped: set[str]) -> str | None:
+    """The one text property no header names, when all the others found theirs."""
+    left = [k for k in props if k not in mapped]
+    if len(left) == 1 and props[left[0]].kind.value in _TEXT_KINDS:
+        return left[0]
+    return None
 
 
 def column_rows(

@@ -17,9 +17,10 @@ from docket.domain.document import Block, ParsedDocument
 from docket.domain.extraction import EngineOutput, FieldResult
 from docket.engines.rules import entities as en
 from docket.engines.rules import matching as mt
-from docket.engines.rules.columns import column_rows
+from docket.engines.rules.columns import column_rows, lone_text_property
 from docket.engines.rules.index import DLine, DocIndex, build_index, cell_words, cite_words
 from docket.engines.rules.labels import FieldSpec, Kind, label_score, make_field, node_type, tokens
+from docket.engines.rules.sections import SECTION_PENALTY, Anchor, in_section, section_anchors
 
 NULL_BELOW = 0.36
 _NUMERIC = {
@@ -88,6 +89,7 @@ class RulesExtractor:
         prefix: str,
         parent: tuple[str, ...],
         meta: dict[str, FieldResult],
+        anchors: list[Anchor] | None = None,
     ) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key, child in (node.get("properties") or {}).items():
@@ -95,18 +97,29 @@ class RulesExtractor:
             kind = node_type(child)
             if kind == "object" and child.get("extend:type") != "currency":
                 spec = make_field(path, key, child, parent)
-                out[key] = self._object(index, child, path, spec.name_tokens, meta)
+                here = section_anchors(index, spec)
+                out[key] = self._object(index, child, path, spec.name_tokens, meta, here)
             elif kind == "array":
                 out[key] = self._array(index, make_field(path, key, child, parent), meta)
             else:
                 spec = make_field(path, key, child, parent)
                 if child.get("extend:type") == "currency":
                     spec.kind = Kind.AMOUNT
-                out[key] = self._leaf(index, spec, meta)
+                out[key] = self._leaf(index, spec, meta, anchors)
         return out
 
-    def _leaf(self, index: DocIndex, spec: FieldSpec, meta: dict[str, FieldResult]) -> Any:
+    def _leaf(
+        self,
+        index: DocIndex,
+        spec: FieldSpec,
+        meta: dict[str, FieldResult],
+        anchors: list[Anchor] | None = None,
+    ) -> Any:
         cands = self._candidates(index, spec)
+        inside = [in_section(c, anchors) for c in cands] if anchors else []
+        if any(inside):  # another section's "Name:" is a weaker candidate than our own
+            for c, ok in zip(cands, inside, strict=True):
+                c.score -= 0.0 if ok else SECTION_PENALTY
         best = _choose(cands)
         if best is None:
             if spec.node.get("extend:type") == "currency":
@@ -310,6 +323,11 @@ def _map_columns(table: Block, props: dict[str, FieldSpec]) -> tuple[dict[str, i
         mapping[key] = col
         used.add(col)
         total += s
+    text_key = lone_text_property(props, set(mapping)) if len(mapping) >= 2 else None
+    spare = sorted(c for c in headers if c not in used)
+    if text_key and spare and spare[0] < min(mapping.values()):
+        mapping[text_key] = spare[0]  # the leftmost unnamed column holds the items' text
+        total += 0.5
     return mapping, (total / len(props) if props else 0.0)
 
 

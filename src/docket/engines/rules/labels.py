@@ -16,6 +16,8 @@ from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
+from docket.engines.rules.lexicon import GROUPS, MODIFIERS, SUFFIXES
+
 
 def _words(text: str) -> list[str]:
     return text.split()
@@ -30,88 +32,8 @@ _STOP = frozenset(
     )
 )
 
-# Generic concept groups; a token in a group is a near-synonym of the group's other tokens.
-_GROUPS: list[set[str]] = [
-    {
-        "total",
-        "amount",
-        "sum",
-        "grand",
-        "payable",
-        "due",
-        "balance",
-        "net",
-        "paid",
-        "pay",
-        "totaal",
-        "gesamt",
-        "summe",
-        "betrag",
-        "bedrag",
-        "montant",
-        "importe",
-        "totale",
-    },
-    {"date", "dated", "day", "issued", "issue", "time", "datum", "fecha", "data"},
-    {
-        "company",
-        "vendor",
-        "merchant",
-        "store",
-        "shop",
-        "seller",
-        "supplier",
-        "issuer",
-        "business",
-        "organisation",
-        "organization",
-        "firm",
-        "retailer",
-        "restaurant",
-        "provider",
-    },
-    {"customer", "client", "buyer", "purchaser", "recipient", "consignee"},
-    {"address", "location", "street", "addr", "located"},
-    {
-        "number",
-        "no",
-        "num",
-        "nr",
-        "id",
-        "ref",
-        "reference",
-        "code",
-        "identifier",
-        "nummer",
-        "numero",
-        "numéro",
-        "n°",
-    },
-    {"phone", "tel", "telephone", "mobile", "cell", "contact", "fax"},
-    {"email", "mail", "e-mail"},
-    {"tax", "vat", "gst", "sst", "taxes", "btw", "mwst", "tva", "iva", "ust", "steuer"},
-    {
-        "invoice",
-        "bill",
-        "receipt",
-        "statement",
-        "factuur",
-        "rechnung",
-        "facture",
-        "fattura",
-        "factura",
-    },
-    {"price", "rate", "cost", "unit", "fee", "charge"},
-    {"quantity", "qty", "count", "units"},
-    {"description", "item", "product", "article", "service", "detail", "particulars"},
-    {"party", "parties", "counterparty", "signatory", "between"},
-    {"jurisdiction", "governing", "law", "laws", "governed", "venue", "state", "country"},
-    {"term", "duration", "period", "length", "years", "months"},
-    {"effective", "commencement", "start", "begin", "entered"},
-    {"discount", "rebate", "reduction"},
-    {"currency", "ccy"},
-    {"name", "title", "called"},
-]
+# Concept groups (lexicon.py); a token in a group is a near-synonym of the group's others.
+_GROUPS = GROUPS
 _GROUP_OF: dict[str, set[int]] = {}
 for _i, _g in enumerate(_GROUPS):
     for _t in _g:
@@ -124,7 +46,7 @@ _GENERIC = frozenset({"number", "no", "num", "id", "code", "date", "name", "type
 
 FOREIGN_WEIGHT = 2.0
 _COMPOUND_TAILS = sorted(
-    (t for t in _GROUP_OF if len(t) >= 4 and t.isalpha()), key=len, reverse=True
+    (t for t in _GROUP_OF if len(t) >= 5 and t.isalpha()), key=len, reverse=True
 )
 
 
@@ -147,6 +69,9 @@ class Kind(StrEnum):
     TEXT = "text"
 
 
+_PREFIXES = frozenset({"sub", "pre"})  # written apart from the word they belong to
+
+
 def _stem(t: str) -> str:
     if len(t) > 4 and t.endswith("ies"):
         return t[:-3] + "y"
@@ -160,15 +85,39 @@ def _stem(t: str) -> str:
 @lru_cache(maxsize=65536)
 def tokens(text: str) -> tuple[str, ...]:
     """Lower-case content tokens: camelCase and snake_case split, stop words dropped."""
-    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)
+    # camelCase split, but not after one or two letters ("MwSt", "eMail" are one word)
+    text = re.sub(r"(?<=[A-Za-z]{2})([a-z])([A-Z])", r"\1 \2", text)
     raw = re.findall(r"[^\W\d_]+|\d+", text.replace("_", " ").replace("e-mail", "email"))
     out: list[str] = []
+    glue = ""
     for t in raw:
-        low = t.lower()
+        low = glue + t.lower()
+        glue = ""
+        if low in _PREFIXES:
+            glue = low  # "Sub-total", "Sub total" → subtotal
+            continue
         if low in _STOP:
             continue
         out.extend(_split_compound(low))
-    return tuple(_stem(t) for t in out)
+    if glue:
+        out.append(glue)
+    return tuple(_normal(t) for t in out)
+
+
+def _normal(t: str) -> str:
+    """Light stem, or the lexicon's own form of an inflected word ("billed" → bill)."""
+    s = _stem(t)
+    if s in _GROUP_OF:
+        return s
+    if t in _GROUP_OF:
+        return t
+    for suffix in SUFFIXES:
+        if t.endswith(suffix) and len(t) - len(suffix) >= 3:
+            base = t[: -len(suffix)]
+            for cand in (base, base + "e", base + "y", base[:-1]):
+                if cand in _GROUP_OF and (cand != base[:-1] or base[-1] == base[-2]):
+                    return cand
+    return s
 
 
 def _split_compound(word: str) -> list[str]:
@@ -181,6 +130,11 @@ def _split_compound(word: str) -> list[str]:
             head = head[:-1] if head.endswith("s") and head[:-1] in _GROUP_OF else head
             return [head, tail]
     return [word]
+
+
+def is_concept(token: str) -> bool:
+    """Whether a token is a thesaurus word (names something a document labels)."""
+    return token in _GROUP_OF
 
 
 @lru_cache(maxsize=1 << 17)
@@ -308,7 +262,7 @@ def field_kind(
 def make_field(
     path: str, key: str, node: dict[str, Any], parent: tuple[str, ...] = ()
 ) -> FieldSpec:
-    name = str(node.get("extend:name") or key)
+    name = str(node.get("extend:name") or node.get("title") or key)
     name_toks = tokens(name)
     if parent and not any(t in _GROUP_OF for t in name_toks if t not in ("name", "number")):
         # ``vendor.name`` is "vendor name"; ``items[].amount`` stays "amount".
@@ -345,7 +299,8 @@ def _label_score(
         for lt, b in zip(label, best_l, strict=True)
         if b == 0.0 and _GROUP_OF.get(lt) and not (_GROUP_OF[lt] & own)
     )
-    denom = len(label) + len(names) + extra
+    slack = sum(0.5 for nt, b in zip(names, best_n, strict=True) if b == 0.0 and nt in MODIFIERS)
+    denom = len(label) + len(names) + extra - slack
     name_score = (sum(best_l) + sum(best_n)) / denom if names else 0.0
     exact_or_specific = any(
         b >= 0.8 and (b == 1.0 or nt not in _GENERIC) for b, nt in zip(best_n, names, strict=True)
@@ -369,4 +324,8 @@ def _label_score(
         )
         if not specific or (len(label) == 1 and label[0] in _GENERIC):
             desc_score *= 0.6  # generic words alone ("reference" ~ "number") name nothing
+        if own and any(_GROUP_OF.get(lt) for lt in label) and not any(best_l):
+            # The label names a concept and the field's name another ("Total" for a
+            # ``subtotal`` described as "amount before tax"): the description cannot vouch.
+            desc_score *= 0.7
     return max(name_score, desc_score)

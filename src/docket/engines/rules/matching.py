@@ -14,7 +14,15 @@ from typing import Any
 from docket.domain.document import Word
 from docket.engines.rules import values as vals
 from docket.engines.rules.index import DLine, DocIndex
-from docket.engines.rules.labels import FieldSpec, Kind, label_score, node_type, token_sim, tokens
+from docket.engines.rules.labels import (
+    FieldSpec,
+    Kind,
+    is_concept,
+    label_score,
+    node_type,
+    token_sim,
+    tokens,
+)
 
 
 def _words(text: str) -> list[str]:
@@ -274,19 +282,29 @@ def labelled(index: DocIndex, spec: FieldSpec) -> list[Candidate]:
             and not _spaced(ln, k)
         ):
             inline = []  # "RESTAURANT SDN BHD" is a name, not label + value
+        header_row = (
+            spec.kind in _WORDY
+            and start < len(text)
+            and _spaced(ln, k)
+            and _label_only_text(text[start:])
+        )
+        if header_row:
+            inline = []  # "Seller      Payee": a row of headers, the values are below
         if inline:
             pick = _pick(spec, inline)
             score = s * _gap_factor(text, start, pick[0]) * _type_factor(spec, pick[2])
             words = _spans_to_words(ln, pick[0], pick[1])
             out.append(Candidate(pick[2], score, [(ln, words)], "inline"))
             continue
-        if start < len(ln.text) and spec.kind in (Kind.TEXT, Kind.NAME, Kind.ADDRESS, Kind.PLACE):
+        if start < len(ln.text) and spec.kind in _WORDY and not header_row:
             continue
         for where, nb in (("right", _right_of(index, ln)), ("below", _below(index, ln))):
             if nb is None:
                 continue
             if spec.kind in _WORDY and (_colon_at(nb) or nb.text.rstrip().endswith(":")):
                 continue  # a labelled line of its own, not this label's value
+            if where == "right" and spec.kind in _WORDY and _label_only(nb):
+                continue  # the next header of a row of headers ("Seller … Payee")
             found = parse_in(spec, nb.text[: _next_label_start(nb, 0)])
             if found:
                 pick = _pick(spec, found)
@@ -298,6 +316,16 @@ def labelled(index: DocIndex, spec: FieldSpec) -> list[Candidate]:
                 out.append(Candidate(value, score, spans, where))
                 break
     return out
+
+
+def _label_only(ln: DLine) -> bool:
+    """A short line made only of thesaurus words ("Payee", "Ship to") is a label, not a value."""
+    return _label_only_text(ln.text)
+
+
+def _label_only_text(text: str) -> bool:
+    toks = tokens(text)
+    return 0 < len(text.split()) <= 3 and bool(toks) and all(is_concept(t) for t in toks)
 
 
 def _spaced(ln: DLine, k: int) -> bool:
