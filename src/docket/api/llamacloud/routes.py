@@ -9,6 +9,7 @@ from docket.api.llamacloud.classifier import classifier_router
 from docket.api.llamacloud.files import files_router
 from docket.api.llamacloud.jobs import jobs_router
 from docket.api.llamacloud.runs import runs_router
+from docket.api.llamacloud.v2_extract import v2_extract_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     files_router,
@@ -16,4 +17,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     jobs_router,
     runs_router,
     classifier_router,
+    v2_extract_router,
 )
