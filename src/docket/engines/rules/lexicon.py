@@ -20,15 +20,12 @@ GROUPS: list[frozenset[str]] = [
         "outstanding remit remittance totaal gesamt summe betrag bedrag montant importe totale "
         "gesamtbetrag"
     ),
-    _g(
-        "subtotal untaxed excluding excl exclusive pretax subtotaal zwischensumme exclusief "
-        "hors ohne"
-    ),
+    _g("subtotal untaxed excluding excl exclusive pretax subtotaal zwischensumme exclusief"),
     _g("date dated day issued issue time datum fecha data"),
     # whoever issues the document or sells
     _g(
         "company vendor merchant store shop seller supplier issuer business organisation "
-        "organization firm retailer restaurant provider payee trader dealer outlet biller "
+        "organization firm retailer restaurant provider payee trader dealer biller "
         "contractor trading brand lieferant fournisseur leverancier proveedor"
     ),
     # whoever receives it or buys
