@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from apiserver import Running
 from llama_cloud import BadRequestError, NotFoundError, PollingError
 from llamacloud_helpers import Client
 
@@ -47,7 +48,9 @@ def test_upload_parse_and_expand(llama: Client, sample_path: Path) -> None:
     assert [p.printed_page_number for p in got.metadata.pages] == ["Page 1", "Page 2"]
 
 
-def test_file_id_page_ranges_get_and_list(llama: Client, sample_path: Path) -> None:
+def test_file_id_page_ranges_get_and_list(
+    llama: Client, llama_server: Running, sample_path: Path
+) -> None:
     client = llama()
     with sample_path.open("rb") as fh:
         file_id = client.files.create(file=fh, purpose="parse").id
@@ -62,6 +65,8 @@ def test_file_id_page_ranges_get_and_list(llama: Client, sample_path: Path) -> N
     plain = client.parsing.get(job.id)
     assert plain.job.status == "COMPLETED" and plain.markdown is None  # nothing expanded
     assert plain.job.name == "invoice sample.pdf"
+    extend = llama_server.client().parse_runs.retrieve(job.id)  # the same run, through Extend
+    assert extend.status == "PROCESSED"
     text = client.parsing.get(job.id, expand=["text", "markdown_full", "text_full"])
     assert text.text is not None and [p.page_number for p in text.text.pages] == [2]
     assert text.markdown_full and "Invoice INV-2026-0042" not in text.markdown_full

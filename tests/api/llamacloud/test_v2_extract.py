@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from apiserver import Running, repeat_pdf
 from llamacloud_helpers import FAST, INVOICE_SCHEMA, Client
 from llamacloud_v2 import run_v2
+from test_llamacloud_webhooks import Receiver
 
 INVOICE = {"invoice_number": "INV-2026-0042", "due_date": "2026-04-11", "total": 1611.0}
 
@@ -285,3 +287,43 @@ def test_saved_agent_as_configuration_id(
     assert out["conf"] == INVOICE_SCHEMA
     jobs = llama().extraction.jobs.list(extraction_agent_id=agent.id)
     assert [j.id for j in jobs] == [job["id"]]
+
+
+def test_job_webhooks_and_refused_ones(llama_server: Running, sample_path: Path) -> None:
+    receiver = Receiver()
+    try:
+        out = run_v2(
+            llama_server,
+            """
+            with open(ARGS["path"], "rb") as f:
+                file_id = client.files.create(file=f, purpose="extract").id
+            conf = {"data_schema": ARGS["schema"]}
+            hook = {
+                "webhook_url": ARGS["url"],
+                "webhook_events": ["extract.success"],
+                "webhook_headers": {"X-Token": "v2-secret"},
+            }
+            job = client.extract.create(
+                file_input=file_id, configuration=conf, webhook_configurations=[hook]
+            )
+            wait(job.id)
+            OUT["job"] = job.id
+            signed = {**hook, "webhook_signing_secret": "s"}
+            OUT["signed"] = error(lambda: client.extract.create(
+                file_input=file_id, configuration=conf, webhook_configurations=[signed]
+            ))
+            """,
+            path=str(sample_path),
+            schema=INVOICE_SCHEMA,
+            url=receiver.url,
+        )
+        receiver.wait_for(1)
+        headers, body = receiver.requests[0]
+        assert body["eventType"] == "extract.success" and body["payload"]["id"] == out["job"]
+        assert {k.lower(): v for k, v in headers.items()}["x-token"] == "v2-secret"
+        assert out["signed"]["type"] == "BadRequestError"
+        time.sleep(0.3)
+        assert len(receiver.requests) == 1  # only the event asked for
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()
