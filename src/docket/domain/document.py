@@ -184,6 +184,9 @@ class PageContent:
     rotation: int = 0
     dpi: float = 72.0
     ocr: bool = False
+    # clockwise turn of the page's dominant text on the displayed page (0, 90, 180, 270):
+    # layout reads a turned page in its text's upright frame
+    text_direction: int = 0
 
 
 class BlockType(StrEnum):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from docket.domain.document import Block, PageContent, PageError, PageInfo, ParsedDocument
 from docket.domain.parse_options import ParseOptions, Target
 from docket.engines.base import LayoutEngine, OcrEngine, TableEngine, TextLayerEngine
+from docket.engines.layout.orientation import to_displayed, upright_view
 from docket.errors import CorruptFile, DocketError, ErrorCode, FileSizeTooLarge
 from docket.pipeline.chunking import chunk_pages
 from docket.pipeline.detect import detect
@@ -107,13 +108,17 @@ def parse_document(
                 raise Cancelled("the run was cancelled", code=ErrorCode.INTERNAL_ERROR)
             try:
                 content = rescan(doc.read_page(number))
-                blocks = engines.layout.analyze(content, engines.tables.detect(content))
-                annotate_confidence(content, blocks)
+                # a page whose text is turned is analysed in the text's upright frame
+                view = upright_view(content)
+                blocks = engines.layout.analyze(view, engines.tables.detect(view))
+                annotate_confidence(view, blocks)
+                to_displayed(blocks, content)
             except DocketError as exc:
                 errors.append(PageError(page=number, code=exc.code.value, message=exc.message))
                 content, blocks = PageContent(number, 612.0, 792.0, []), []
+                view = content
             if options.target is Target.SPATIAL:
-                spatial[number] = spatial_text(content)
+                spatial[number] = spatial_text(view)
             info = PageInfo(
                 number=number,
                 width=round(content.width, 2),

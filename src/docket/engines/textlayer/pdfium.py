@@ -19,6 +19,7 @@ from typing import Any
 
 from docket.domain.document import PageContent, Word
 from docket.domain.geometry import BBox
+from docket.engines.textlayer.direction import text_direction
 from docket.errors import (
     CorruptFile,
     DocketError,
@@ -71,6 +72,7 @@ class _Native:
         self.text_object = retyped(raw.FPDFText_GetTextObject, void_p, void_p, c_int)
         self.font_size = retyped(raw.FPDFText_GetFontSize, ctypes.c_double, void_p, c_int)
         self.loose_box = retyped(raw.FPDFText_GetLooseCharBox, c_int, void_p, c_int, void_p)
+        self.char_angle = retyped(raw.FPDFText_GetCharAngle, ctypes.c_float, void_p, c_int)
         self.font_of = retyped(raw.FPDFTextObj_GetFont, void_p, void_p)
         self.page_object = retyped(raw.FPDFPage_GetObject, void_p, void_p, c_int)
         self.object_type = retyped(raw.FPDFPageObj_GetType, c_int, void_p)
@@ -203,7 +205,7 @@ class PdfiumDocument:
                 textpage = page.get_textpage()
                 self._objects.clear()  # text object handles are only valid for this page
                 try:
-                    words = self._words(textpage, frame, raw, budget)
+                    words, direction = self._words(textpage, frame, raw, budget)
                 finally:
                     textpage.close()
                 rules, images = _graphics(page, frame, raw, objects, budget)
@@ -221,6 +223,7 @@ class PdfiumDocument:
             rules=rules,
             images=images,
             rotation=frame.rotation,
+            text_direction=direction,
         )
 
     def _font_of(self, raw: Any, tp: Any, index: int, obj: int) -> tuple[bool, bool, str]:
@@ -247,11 +250,14 @@ class PdfiumDocument:
         self._fonts[key] = (bold, italic, name)
         return bold, italic, name
 
-    def _words(self, textpage: Any, frame: _Frame, raw: Any, budget: _Budget) -> list[Word]:
+    def _words(
+        self, textpage: Any, frame: _Frame, raw: Any, budget: _Budget
+    ) -> tuple[list[Word], int]:
+        """The page's words and its dominant text direction (see :func:`text_direction`)."""
         tp = textpage.raw
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
-            return []
+            return [], 0
         if count > _MAX_CHARS:
             raise FileSizeTooLarge(
                 f"page {budget.number} has {count} characters; the limit is {_MAX_CHARS}"
@@ -266,7 +272,8 @@ class PdfiumDocument:
         tp_address = ctypes.cast(tp, ctypes.c_void_p).value
         spans = [m.span() for m in _WORD.finditer(text)]
         if not spans:
-            return []
+            return [], 0
+        direction = text_direction(native.char_angle, tp_address, spans, frame.rotation)
         # Loose boxes of each word's first and last glyph are written straight into one float
         # array (8 a word) and read back in one go: reading ctypes struct fields costs more
         # than the pdfium call. A one-glyph word's second half stays unset and unread.
@@ -341,7 +348,7 @@ class PdfiumDocument:
                     style[2],
                 )
             )
-        return words
+        return words, direction
 
 
 def _page_frame(page: Any, raw: Any) -> _Frame:
