@@ -7,7 +7,8 @@ import random
 from docket.domain.document import PageContent, Word
 from docket.domain.geometry import BBox
 from docket.engines.ocr.scanned import needs_ocr
-from docket.pipeline.scans import sound_text_layer
+from docket.pipeline.parse import ParseEngines, parse_document
+from docket.pipeline.scans import sound_text_layer, without_leaders
 
 
 def _page(texts: list[str], images: list[BBox] | None = None) -> PageContent:
@@ -43,3 +44,61 @@ def test_gate_agrees_with_needs_ocr_on_random_pages() -> None:
             cleared += 1
             assert not needs_ocr(page), texts
     assert cleared > 100  # the comparison really ran
+
+
+def _form_pdf() -> bytes:
+    """A born-digital form: labels and long blanks to fill in (leaders outnumber letters)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(612, 792), invariant=1, pageCompression=0)
+    c.setFont("Helvetica", 11)
+    for i, label in enumerate(("Witness:", "Date:", "Name:", "Signed:", "Place:")):
+        c.drawString(60, 700 - 30 * i, f"{label} {'_' * 40} Ref: {'.' * 30}")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+class _Counting:
+    """A real Tesseract that counts the pages it is asked to read."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        from docket.engines.ocr.tesseract import TesseractOcr
+
+        self.inner = TesseractOcr()
+        self.calls = 0
+
+    def recognize(self, image: object, dpi: float) -> list[Word]:
+        self.calls += 1
+        return self.inner.recognize(image, dpi)  # type: ignore[arg-type]
+
+    def orientation(self, image: object) -> tuple[int, float]:
+        return self.inner.orientation(image)  # type: ignore[arg-type]
+
+
+def test_form_leaders_are_not_garbage() -> None:
+    line = ["Witness:", "________________", "Date:", "____________", "Total", "........"]
+    page = _page(line * 4)
+    assert needs_ocr(page)  # the letter share alone would send this page to OCR
+    assert not needs_ocr(without_leaders(page))
+    assert [w.text for w in without_leaders(_page(["Name:____", "__", "a.b"])).words] == [
+        "Name:",
+        "__",
+        "a.b",
+    ]
+    assert without_leaders(_page(["plain", "text"])).words == _page(["plain", "text"]).words
+    # a garbage layer stays garbage once leaders are gone
+    assert needs_ocr(without_leaders(_page(["\ue000\ue001", "_____", "\ufffd\ufffd"] * 10)))
+    assert needs_ocr(without_leaders(_page(["_____", "......"])))  # nothing but blanks
+
+
+def test_born_digital_form_page_is_not_ocred() -> None:
+    engine = _Counting()
+    doc = parse_document(_form_pdf(), engines=ParseEngines(ocr=engine))
+    assert engine.calls == 0 and not doc.pages[0].ocr
+    assert "Witness:" in doc.markdown and "Place:" in doc.markdown

@@ -6,11 +6,13 @@ rasterizer is only opened on the first page that needs OCR.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from docket.domain.document import Block, PageContent
+from docket.domain.document import Block, PageContent, Word
 
 if TYPE_CHECKING:
     from docket.domain.parse_options import ParseOptions
@@ -39,7 +41,7 @@ class ScanReader:
     def __call__(self, page: PageContent) -> PageContent:
         from docket.engines.ocr.scanned import needs_ocr, open_rasterizer
 
-        if not self._options.ocr or sound_text_layer(page) or not needs_ocr(page):
+        if not self._options.ocr or sound_text_layer(page) or not needs_ocr(without_leaders(page)):
             return page
         engine = ocr_engine(self._options, self._engine)
         if self._raster is None:
@@ -75,6 +77,26 @@ def sound_text_layer(page: PageContent) -> bool:
         if ch.isalnum():
             letters += text.count(ch)
     return letters >= _SOUND_LETTERS * len(text)
+
+
+# runs of underscores, dots or dashes: form leaders ('Witness: ________', 'Total ....... 12')
+_LEADERS = re.compile(r"[_.\-\u2010-\u2015\u2024-\u2026\u00b7]{3,}")
+
+
+def without_leaders(page: PageContent) -> PageContent:
+    """``page`` with its form leaders taken out of the words (itself when it has none).
+
+    Leaders are punctuation, so a born-digital form full of blanks to fill in would look like
+    a garbage text layer to the letter-share test and be sent to OCR for nothing.
+    """
+    if not any(_LEADERS.search(w.text) for w in page.words):
+        return page
+    words: list[Word] = []
+    for w in page.words:
+        text = _LEADERS.sub("", w.text)
+        if text:
+            words.append(replace(w, text=text) if text != w.text else w)
+    return replace(page, words=words)
 
 
 @contextmanager
