@@ -169,3 +169,10 @@ def test_llm_retries_then_accepts_fenced_json(doc: ParsedDocument) -> None:
         result = split_document(doc, CLASSES, splitter=_llm(fake))
     assert spans(result) == [(1, 4, "agreement")]
     assert len(fake.requests) == 2
+
+
+def test_blank_and_single_page_files_give_one_covering_segment() -> None:
+    for docs in ([Doc("blank"), Doc("blank")], [Doc("report", 1, "Note", "", numbering="")]):
+        doc = parsed(docs)
+        result = split_document(doc, CLASSES)
+        assert [(s.start_page, s.end_page) for s in result.segments] == [(1, len(doc.pages))]

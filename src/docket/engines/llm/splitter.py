@@ -20,7 +20,6 @@ from docket.domain.classification import (
     SplitSegment,
 )
 from docket.domain.document import ParsedDocument
-from docket.domain.extraction import Usage
 from docket.engines.llm.openai_compatible import OpenAICompatibleClient
 from docket.engines.split.pages import kind_words_for, page_blocks, page_features
 from docket.engines.split.segments import repair
@@ -73,7 +72,7 @@ class LlmSplitter:
                 s.observation = (s.observation + " (page range adjusted to cover the file)").strip()
         return SplitResult(
             segments=segments,
-            usage=usage if isinstance(usage, Usage) else Usage(),
+            usage=usage,
             engine=self.name,
             seconds=time.perf_counter() - start,
         )
