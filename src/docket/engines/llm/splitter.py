@@ -4,7 +4,8 @@ The model sees every page as a short summary (printed page number, top lines, th
 text, blank or not) and the user's classes, and answers segments by page range. The answer is
 repaired into a contiguous, covering list (a model that skips or repeats a page never leaks
 that to the caller), class ids are checked against the request, and an identifier is kept only
-when its characters are printed on the segment's pages (grounding).
+when its characters are printed on the segment's pages (grounding). The model gives no
+confidence, so segments carry ``confidence=0.0`` (unknown) rather than an invented number.
 """
 
 from __future__ import annotations
