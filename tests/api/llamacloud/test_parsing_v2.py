@@ -31,6 +31,10 @@ def test_parse_then_extract_from_the_parse_job(llama_server: Running, sample_pat
         )
         OUT["by_ids"] = sorted(j.id for j in client.parsing.list(job_ids=[job.id, got.job.id]))
         OUT["ids"] = sorted([job.id, got.job.id])
+        OUT["later"] = [
+            j.id for j in client.parsing.list(created_at_on_or_after=got.job.created_at)
+        ]
+        OUT["first"] = job.id
         extract = client.extract.run(
             file_input=got.job.id, configuration={"data_schema": ARGS["schema"]},
             polling_interval=0.05,
@@ -46,6 +50,7 @@ def test_parse_then_extract_from_the_parse_job(llama_server: Running, sample_pat
     assert out["parsed"] == "COMPLETED"
     assert out["table_rows"][0] == ["Description", "Qty", "Unit price", "Amount"]
     assert out["by_ids"] == out["ids"]
+    assert out["parse_job"] in out["later"] and out["first"] not in out["later"]
     extract = out["extract"]
     assert extract["status"] == "COMPLETED" and extract["file_input"] == out["parse_job"]
     assert extract["extract_result"]["invoice_number"] == "INV-2026-0042"

@@ -125,6 +125,14 @@ def test_list_pages_and_filters(llama_server: Running, sample_path: Path) -> Non
             )
         ]
         OUT["ids"] = ids
+        made = [client.extract.get(i).created_at for i in ids]
+        OUT["after_second"] = [
+            j.id for j in client.extract.list(created_at_on_or_after=made[1], page_size=1)
+        ]
+        OUT["window"] = [j.id for j in client.extract.list(
+            job_ids=ids, created_at_on_or_after=made[0], created_at_on_or_before=made[1]
+        )]
+        OUT["bad_date"] = error(lambda: client.extract.list(created_at_on_or_after="yesterday"))
         """,
         workspace="globex",
         path=str(sample_path),
@@ -138,6 +146,9 @@ def test_list_pages_and_filters(llama_server: Running, sample_path: Path) -> Non
     assert sorted(out["by_ids"]) == sorted(ids[:2])
     assert set(ids) <= set(out["completed"]) and not set(ids) & set(out["cancelled"])
     assert out["expanded"] == [True, True, True]
+    assert out["after_second"][-2:] == [ids[2], ids[1]] and ids[0] not in out["after_second"]
+    assert sorted(out["window"]) == sorted(ids[:2])
+    assert out["bad_date"]["type"] == "BadRequestError"
 
 
 def test_cancel_and_delete(llama_server: Running, sample_pdf: bytes, tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ from docket.api.deps import Services, ServicesDep, WorkspaceDep, workspace
 from docket.api.llamacloud.deps import OrganizationId, ProjectId
 from docket.api.llamacloud.parsing_present import FROM_STATUS, LLAMA_KEY, job_json, outputs
 from docket.api.llamacloud.route import LlamaRoute
+from docket.api.llamacloud.v2_filters import stamp, within
 from docket.api.llamacloud.wire import Wire
 from docket.domain.document import ParsedDocument
 from docket.domain.parse_options import PageRange, ParseOptions, parse_page_spec
@@ -188,20 +189,8 @@ def get(
     return out
 
 
-def _stamp(value: str | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidRequest(f"{name} {value!r} is not an ISO 8601 timestamp") from None
-
-
 def _in_window(run: Run, after: datetime | None, before: datetime | None) -> bool:
-    created = run.created_at
-    if after is not None and created < after.replace(tzinfo=after.tzinfo or created.tzinfo):
-        return False
-    return before is None or created <= before.replace(tzinfo=before.tzinfo or created.tzinfo)
+    return within(run.created_at, after, before)
 
 
 @parsing_router.get("/parse")
@@ -218,8 +207,8 @@ def list_jobs(
     organization_id: OrganizationId = None,
 ) -> dict[str, Any]:
     """Newest first, cursor pages; a page is never empty while another follows."""
-    after = _stamp(created_at_on_or_after, "created_at_on_or_after")
-    before = _stamp(created_at_on_or_before, "created_at_on_or_before")
+    after = stamp(created_at_on_or_after, "created_at_on_or_after")
+    before = stamp(created_at_on_or_before, "created_at_on_or_before")
     if status is not None and status not in FROM_STATUS:
         raise InvalidRequest(f"status must be one of {', '.join(FROM_STATUS)}")
     run_status = FROM_STATUS[status] if status else None

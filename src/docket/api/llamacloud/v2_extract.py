@@ -24,6 +24,7 @@ from docket.api.llamacloud.route import LlamaRoute
 from docket.api.llamacloud.schema import to_docket_schema
 from docket.api.llamacloud.state import AgentsDep
 from docket.api.llamacloud.translate import to_extract_config
+from docket.api.llamacloud.v2_filters import stamp, within
 from docket.api.llamacloud.v2_present import FROM_STATUS, V2_KEY, job_json, v2_request
 from docket.api.llamacloud.v2_wire import (
     ExtractConfiguration,
@@ -180,30 +181,12 @@ def get(
     return _present(agents, _job(agents, ws, job_id), expand)
 
 
-def _stamp(value: str | None, name: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise InvalidRequest(f"{name} {value!r} is not an ISO 8601 timestamp") from None
-
-
 def _keep(
     run: Run, file_input: str | None, after: datetime | None, before: datetime | None
 ) -> bool:
     if file_input is not None and file_input not in (run.file_id, _sent_input(run)):
         return False
-    created = run.created_at
-    if after is not None and created < _aware(after, created):
-        return False
-    return before is None or created <= _aware(before, created)
-
-
-def _aware(value: datetime, like: datetime) -> datetime:
-    if (value.tzinfo is None) == (like.tzinfo is None):
-        return value
-    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value.replace(tzinfo=None)
+    return within(run.created_at, after, before)
 
 
 def _sent_input(run: Run) -> str | None:
@@ -230,8 +213,8 @@ def list_jobs(
 ) -> dict[str, Any]:
     """Newest first, cursor pages (``items``, ``next_page_token``). A page is never empty while
     another follows (the SDK stops at an empty page), so filtered pages may run short."""
-    after = _stamp(created_at_on_or_after, "created_at_on_or_after")
-    before = _stamp(created_at_on_or_before, "created_at_on_or_before")
+    after = stamp(created_at_on_or_after, "created_at_on_or_after")
+    before = stamp(created_at_on_or_before, "created_at_on_or_before")
     wanted_input = file_input or document_input_value
     if status is not None and status not in FROM_STATUS:
         return {"items": [], "next_page_token": None}
