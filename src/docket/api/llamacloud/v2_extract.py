@@ -66,8 +66,9 @@ def to_config(conf: ExtractConfiguration, models: ModelRegistry) -> ExtractConfi
             "configuration.parse_config_id: Docket has no saved parse configurations; omit it"
         )
     pages = conf.target_pages or (f"1-{conf.max_pages}" if conf.max_pages else None)
+    engine = tier_engine(conf.tier, models)
     v1 = LlamaConfig(
-        extraction_mode="FAST",
+        extraction_mode="FAST" if engine is None else None,  # what a 1.x listing echoes
         extraction_target=(conf.extraction_target or "per_doc").upper(),
         cite_sources=conf.cite_sources,
         confidence_scores=conf.confidence_scores,
@@ -75,7 +76,7 @@ def to_config(conf: ExtractConfiguration, models: ModelRegistry) -> ExtractConfi
         page_range=pages,
     )
     cfg = to_extract_config(v1, conf.data_schema, models)
-    return cfg.model_copy(update={"model": tier_engine(conf.tier, models)})
+    return cfg.model_copy(update={"model": engine})
 
 
 def _with_request(
