@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-_DIRECTION_SAMPLES = 48  # words whose glyph angle votes for the page's text direction
+_DIRECTION_SAMPLES = 32  # words whose glyph angle votes for the page's text direction
 _DIRECTION_SHARE = 0.6  # share of the vote a turned direction needs (mixed pages stay as read)
 
 
