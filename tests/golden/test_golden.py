@@ -26,6 +26,7 @@ CASES: dict[str, Callable[[], tuple[bytes, ParseOptions]]] = {
     "two_column": lambda: (pdfs.two_column(), ParseOptions()),
     "rotated_landscape": lambda: (pdfs.upright_landscape(), ParseOptions()),
     "rotated_180": lambda: (pdfs.rotated(pdfs.corner_words(), 180), ParseOptions()),
+    "rotated_270": lambda: (pdfs.rotated(pdfs.corner_words(), 270), ParseOptions()),
     "encrypted": lambda: (
         pdfs.encrypted(pdfs.two_column(), "golden"),
         ParseOptions(password="golden"),
