@@ -129,6 +129,22 @@ def test_table_rows_with_paraphrased_columns() -> None:
     assert out.metadata["soldItems[1].unitCost"].citations[0].reference_text == "6.50"
 
 
+def test_lone_text_property_reads_the_unnamed_leftmost_column() -> None:
+    rows = [("Designation", "Quantity", "Prix unitaire")] + [
+        (f"Widget {c}", str(i), f"{i}0.00") for i, c in enumerate("ABC", start=1)
+    ]
+    doc = _pdf(
+        [(t, 50 + c * 140, 100 + r * 16) for r, row in enumerate(rows) for c, t in enumerate(row)]
+    )
+    item = {
+        "type": "object",
+        "properties": {"what": _s(), "howMany": _s("number"), "priceEach": _s("number")},
+    }
+    out = _extract(doc, rows={"type": "array", "items": item})
+    assert [r["what"] for r in out.value["rows"]] == ["Widget A", "Widget B", "Widget C"]
+    assert [r["priceEach"] for r in out.value["rows"]] == [10.0, 20.0, 30.0]
+
+
 def test_nested_objects_read_under_their_own_heading() -> None:
     doc = _pdf(
         [

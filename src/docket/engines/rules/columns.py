@@ -90,11 +90,9 @@ def _header(row: Row, props: dict[str, FieldSpec]) -> dict[str, tuple[float, flo
 
 
 def lone_text_property(props: dict[str, FieldSpec], mapped: set[str]) -> str | None:
-    """The one text property no header names, when all the others found theirs."""
-    left = [k for k in props if k not in mapped]
-    if len(left) == 1 and props[left[0]].kind.value in _TEXT_KINDS:
-        return left[0]
-    return None
+    """The one text property no header names, when every other text property found its own."""
+    left = [k for k in props if k not in mapped and props[k].kind.value in _TEXT_KINDS]
+    return left[0] if len(left) == 1 else None
 
 
 def column_rows(

@@ -300,6 +300,7 @@ def _label_score(
         if b == 0.0 and _GROUP_OF.get(lt) and not (_GROUP_OF[lt] & own)
     )
     slack = sum(0.5 for nt, b in zip(names, best_n, strict=True) if b == 0.0 and nt in MODIFIERS)
+    slack += sum(0.5 for lt, b in zip(label, best_l, strict=True) if b == 0.0 and lt in MODIFIERS)
     denom = len(label) + len(names) + extra - slack
     name_score = (sum(best_l) + sum(best_n)) / denom if names else 0.0
     exact_or_specific = any(

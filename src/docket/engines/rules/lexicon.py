@@ -73,9 +73,11 @@ GROUPS: list[frozenset[str]] = [
     _g("weight kg mass"),
 ]
 
-# Words that qualify another ("line total", "price each"): a field-name word of
-# this kind that the label lacks costs half a missing word.
-MODIFIERS = _g("line each single per final overall full actual")
+# Words that qualify another ("line total", "price each", "prijs per stuk"): one of them that
+# the other side lacks (field name or printed label) costs half a missing word.
+MODIFIERS = _g(
+    "line each single per final overall full actual piece stuk stück stk unitaire unitario"
+)
 
 # Endings tried when a word is not itself in a group ("billed" → bill, "owes" → owe).
 SUFFIXES = ("ies", "ing", "ed", "es", "s", "d", "er", "ers")
