@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
+from docket.cli.classify_cmd import classify
 from docket.cli.extract_cmd import extract
 from docket.cli.keys_cmd import keys
 from docket.cli.parse_cmd import parse
 from docket.cli.serve_cmd import serve
+from docket.cli.split_cmd import split
 
 app = typer.Typer(
     name="docket",
@@ -17,6 +19,8 @@ app = typer.Typer(
 )
 app.command("parse")(parse)
 app.command("extract")(extract)
+app.command("classify")(classify)
+app.command("split")(split)
 app.command("serve")(serve)
 app.add_typer(keys, name="keys")
 
