@@ -74,7 +74,7 @@ def load_classes(path: Path) -> list[DocumentClass]:
     try:
         validate_classes(classes)
     except DocketError as exc:
-        raise _bad(path, exc.message) from None
+        raise _bad(path, exc.message.removeprefix("invalid classifier configuration: ")) from None
     return classes
 
 
