@@ -48,6 +48,12 @@ class RapidOcr:
             # crops from the full-resolution page.
             "Det.limit_type": "max",
             "Det.limit_side_len": 960,
+            # Lines recognised one at a time at their own width: in a batch every crop is
+            # padded to the widest one's (and to at least 320 px), which on one thread is pure
+            # waste for receipts' many short lines ("RM", "1.00"). SROIE dev: ~20 % less CPU
+            # per page with auto at equal word F1 (0.911).
+            "Rec.rec_batch_num": 1,
+            "Rec.rec_img_shape": [3, 48, 48],
         }
         self._engine: Any = RapidOCR(params=params)
         self._lock = threading.Lock()
