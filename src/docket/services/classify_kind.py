@@ -21,17 +21,16 @@ from docket.services.doc_work import (
     EngineSpec,
     Outcome,
     RunGone,
+    WorkerKind,
     cancel_check,
     classifier_engine,
     elapsed_ms,
     guarded,
     parse_input,
     parse_password,
-    raise_outcome,
 )
 from docket.services.runs import WorkResult
 from docket.storage.blobs import BlobStore
-from docket.worker.pool import JobQueue
 
 
 def classify_in_worker(
@@ -69,42 +68,22 @@ def classify_output(data: bytes) -> ClassifyResult:
     return ClassifyResult.model_validate_json(data)
 
 
-class ClassifyKind:
+class ClassifyKind(WorkerKind):
     name = "classify"
     id_prefix = "clr"
     batch_prefix = "bpr"
     failure_codes = PROCESSOR_FAILURE_CODES
 
-    def __init__(
-        self,
-        db_url: str,
-        blobs: BlobStore,
-        queue: JobQueue,
-        limits: tuple[int, int],
-        engine: EngineSpec,
-        timeout_s: float | None = None,
-    ) -> None:
-        self._db_url = db_url
-        self._blobs = blobs
-        self._queue = queue
-        self._limits = limits
-        self._engine = engine
-        self._timeout_s = timeout_s
-
     def execute(self, run: Run, file: StoredFile) -> WorkResult:
-        outcome = self._queue.run_cpu(
+        outcome = self.run_worker(
             classify_in_worker,
-            self._db_url,
-            self._blobs,
             run.id,
             file.blob_key,
             file.password,
             json.dumps(run.config),
             self._limits,
             self._engine,
-            timeout_s=self._timeout_s,
         )
-        raise_outcome(outcome)
         _, key, pages, ms, tokens = outcome
         return WorkResult(
             output_key=str(key),

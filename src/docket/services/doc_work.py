@@ -1,8 +1,8 @@
-"""Shared worker-process steps of the classify and split run kinds.
+"""Shared worker-process steps of the parse, extract, classify and split run kinds.
 
-Both read the run's input from the blob store, parse it (checking the run's cancel flag between
-pages, as the parse kind does), then hand the document to an engine. Everything here runs inside
-a worker process, so results cross back as plain tuples of picklable values.
+Each reads the run's input from the blob store, parses it (checking the run's cancel flag between
+pages), then (all but parse) hands the document to an engine. Everything here runs inside a
+worker process, so results cross back as plain tuples of picklable values.
 """
 
 from __future__ import annotations
@@ -21,8 +21,10 @@ from docket.pipeline.classify import select_classifier
 from docket.pipeline.formats import ParseLimits
 from docket.pipeline.parse import Cancelled, parse_document
 from docket.services.runs import RunCancelled
+from docket.storage.blobs import BlobStore
 from docket.store.db import Database
 from docket.store.repos import RunRepository
+from docket.worker.pool import JobQueue
 
 # Extend's failure reasons for classify/split runs, plus Docket's own codes that say more.
 PROCESSOR_FAILURE_CODES: Final = frozenset(
@@ -89,24 +91,28 @@ def parse_input(
         ) from None
 
 
-def guarded(work: Callable[[], Outcome]) -> Outcome:
+def guarded(
+    work: Callable[[], Outcome],
+    *,
+    config_failure: bool = True,
+    memory_code: ErrorCode = ErrorCode.FAILED_TO_PROCESS_FILE,
+) -> Outcome:
     """Run ``work`` and turn every way it can end into an outcome tuple.
 
     ("ok", ...) from ``work`` itself | ("failed", code, message) | ("cancelled",).
+    ``config_failure``: request/option errors fail as INVALID_CONFIGURATION (classify, split);
+    parse and extract keep the error's own code and fail out-of-memory as FILE_SIZE_TOO_LARGE.
     """
     try:
         return work()
     except (RunGone, Cancelled):
         return ("cancelled",)
     except DocketError as exc:
-        code = ErrorCode.INVALID_CONFIGURATION if exc.code in _CONFIG_CODES else exc.code
+        remap = config_failure and exc.code in _CONFIG_CODES
+        code = ErrorCode.INVALID_CONFIGURATION if remap else exc.code
         return ("failed", code.value, exc.message)
     except MemoryError:
-        return (
-            "failed",
-            ErrorCode.FAILED_TO_PROCESS_FILE.value,
-            "the document needs too much memory",
-        )
+        return ("failed", memory_code.value, "the document needs too much memory")
     except Exception as exc:  # a bug or an engine crash we did not translate
         return ("failed", ErrorCode.INTERNAL_ERROR.value, f"internal error ({type(exc).__name__})")
 
@@ -117,6 +123,37 @@ def raise_outcome(outcome: Outcome) -> None:
         raise RunCancelled()
     if outcome[0] == "failed":
         raise DocketError(str(outcome[2]), code=ErrorCode(outcome[1]))
+
+
+class WorkerKind:
+    """What a worker-backed run kind holds, and how its ``execute`` runs the worker function.
+
+    ``engine`` is the LLM provider registry (parse passes an empty one)."""
+
+    def __init__(
+        self,
+        db_url: str,
+        blobs: BlobStore,
+        queue: JobQueue,
+        limits: tuple[int, int],
+        engine: EngineSpec,
+        timeout_s: float | None = None,
+    ) -> None:
+        self._db_url = db_url
+        self._blobs = blobs
+        self._queue = queue
+        self._limits = limits
+        self._engine = engine
+        self._timeout_s = timeout_s
+
+    def run_worker(self, fn: Callable[..., Outcome], run_id: str, *args: Any) -> Outcome:
+        """``fn(db_url, blobs, run_id, *args)`` in a worker process; a cancelled or failed
+        outcome is raised here (:func:`raise_outcome`), an ok one returned."""
+        outcome = self._queue.run_cpu(
+            fn, self._db_url, self._blobs, run_id, *args, timeout_s=self._timeout_s
+        )
+        raise_outcome(outcome)
+        return outcome
 
 
 def parse_password(options: ParseOptions, password: str | None) -> ParseOptions:

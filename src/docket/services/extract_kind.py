@@ -10,7 +10,6 @@ in the run's metrics so that it survives with the run row.
 from __future__ import annotations
 
 import time
-from functools import cache
 from typing import Any, Final
 
 from docket.domain.extract_config import ExtractConfig
@@ -20,12 +19,17 @@ from docket.engines.llm.openai_compatible import ModelRegistry
 from docket.errors import DocketError, ErrorCode
 from docket.pipeline.extract import OFFLINE_MODELS, run_extraction, select_engine
 from docket.pipeline.formats import ParseLimits
-from docket.pipeline.parse import Cancelled, parse_document
-from docket.services.runs import RunCancelled, WorkResult
+from docket.pipeline.parse import parse_document
+from docket.services.doc_work import (
+    Outcome,
+    WorkerKind,
+    cancel_check,
+    elapsed_ms,
+    guarded,
+    runs_repo,
+)
+from docket.services.runs import WorkResult
 from docket.storage.blobs import BlobStore
-from docket.store.db import Database
-from docket.store.repos import RunRepository
-from docket.worker.pool import JobQueue
 
 # Extend's extract failure reasons, plus Docket's own codes where they say more (a corrupt or
 # encrypted file, a failing model endpoint).
@@ -48,10 +52,7 @@ EXTRACT_FAILURE_CODES: Final = frozenset(
         "TIMEOUT",
     }
 )
-_CANCEL_CHECK_S: Final = 0.2
 RUN_CONFIG_KEY: Final = "extract"  # run.config["extract"] holds the ExtractConfig JSON
-
-Outcome = tuple[Any, ...]
 
 # Extend's processor names: served by the offline engine unless a provider is configured
 # under exactly that name (``DOCKET_LLM_MODELS=extraction_performance=gpt-4.1``).
@@ -72,11 +73,6 @@ def engine_model(model: str | None, models: ModelRegistry) -> str | None:
     return name
 
 
-@cache
-def _runs_repo(db_url: str) -> RunRepository:
-    return RunRepository(Database(db_url).sessions)
-
-
 def extract_in_worker(
     db_url: str,
     blobs: BlobStore,
@@ -89,16 +85,10 @@ def extract_in_worker(
 ) -> Outcome:
     """("ok", key, pages, ms, usage) | ("failed", code, message) | ("cancelled",)."""
     start = time.perf_counter()
-    runs = _runs_repo(db_url)
-    last = [0.0, False]
+    runs = runs_repo(db_url)
+    cancelled = cancel_check(db_url, run_id)
 
-    def cancelled() -> bool:
-        t = time.monotonic()
-        if t - float(last[0]) >= _CANCEL_CHECK_S:
-            last[0], last[1] = t, runs.cancel_requested(run_id)
-        return bool(last[1])
-
-    try:
+    def work() -> Outcome:
         if runs.cancel_requested(run_id):
             return ("cancelled",)
         cfg = ExtractConfig.model_validate_json(config_json)
@@ -124,58 +114,29 @@ def extract_in_worker(
             return ("cancelled",)
         key = f"outputs/{run_id}.json"
         blobs.put(key, result.model_dump_json().encode())
-        ms = round((time.perf_counter() - start) * 1000)
-        return ("ok", key, len(doc.pages), ms, result.usage.model_dump(), result.engine)
-    except Cancelled:
-        return ("cancelled",)
-    except DocketError as exc:
-        return ("failed", exc.code.value, exc.message)
-    except MemoryError:
-        return ("failed", ErrorCode.FILE_SIZE_TOO_LARGE.value, "the document needs too much memory")
-    except Exception as exc:  # a bug or an engine crash we did not translate
-        return ("failed", ErrorCode.INTERNAL_ERROR.value, f"internal error ({type(exc).__name__})")
+        usage = result.usage.model_dump()
+        return ("ok", key, len(doc.pages), elapsed_ms(start), usage, result.engine)
+
+    return guarded(work, config_failure=False, memory_code=ErrorCode.FILE_SIZE_TOO_LARGE)
 
 
-class ExtractKind:
+class ExtractKind(WorkerKind):
     name = "extract"
     id_prefix = "exr"
     batch_prefix = "bpr"
     failure_codes = EXTRACT_FAILURE_CODES
 
-    def __init__(
-        self,
-        db_url: str,
-        blobs: BlobStore,
-        queue: JobQueue,
-        limits: tuple[int, int],
-        models: ModelRegistry,
-        timeout_s: float | None = None,
-    ) -> None:
-        self._db_url = db_url
-        self._blobs = blobs
-        self._queue = queue
-        self._limits = limits
-        self._models = models
-        self._timeout_s = timeout_s
-
     def execute(self, run: Run, file: StoredFile) -> WorkResult:
         cfg = ExtractConfig.model_validate(run.config.get(RUN_CONFIG_KEY, {}))
-        outcome = self._queue.run_cpu(
+        outcome = self.run_worker(
             extract_in_worker,
-            self._db_url,
-            self._blobs,
             run.id,
             file.blob_key,
             file.password,
             cfg.model_dump_json(),
             self._limits,
-            self._models,
-            timeout_s=self._timeout_s,
+            self._engine,
         )
-        if outcome[0] == "cancelled":
-            raise RunCancelled()
-        if outcome[0] == "failed":
-            raise DocketError(str(outcome[2]), code=ErrorCode(outcome[1]))
         _, key, pages, ms, usage, engine = outcome
         metrics: dict[str, Any] = {
             "processingTimeMs": int(ms),

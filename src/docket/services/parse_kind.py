@@ -9,18 +9,24 @@ boundaries reliably).
 from __future__ import annotations
 
 import time
-from functools import cache
-from typing import Any, Final
+from typing import Final
 
 from docket.domain.parse_options import ParseOptions
 from docket.domain.runs import Run, StoredFile
-from docket.errors import DocketError, ErrorCode
+from docket.engines.llm.openai_compatible import ModelRegistry
+from docket.errors import ErrorCode
 from docket.pipeline.formats import ParseLimits
-from docket.pipeline.parse import Cancelled, parse_document
-from docket.services.runs import RunCancelled, WorkResult
+from docket.pipeline.parse import parse_document
+from docket.services.doc_work import (
+    Outcome,
+    WorkerKind,
+    cancel_check,
+    elapsed_ms,
+    guarded,
+    runs_repo,
+)
+from docket.services.runs import WorkResult
 from docket.storage.blobs import BlobStore
-from docket.store.db import Database
-from docket.store.repos import RunRepository
 from docket.worker.pool import JobQueue
 
 PARSE_FAILURE_CODES: Final = frozenset(
@@ -39,14 +45,6 @@ PARSE_FAILURE_CODES: Final = frozenset(
         "INVALID_CONFIG_OPTIONS",
     }
 )
-_CANCEL_CHECK_S = 0.2
-
-Outcome = tuple[Any, ...]
-
-
-@cache
-def _runs_repo(db_url: str) -> RunRepository:
-    return RunRepository(Database(db_url).sessions)
 
 
 def parse_in_worker(
@@ -59,16 +57,10 @@ def parse_in_worker(
 ) -> Outcome:
     """Runs in a worker process: ("ok", key, pages, ms) | ("failed", code, msg) | ("cancelled",)."""
     start = time.perf_counter()
-    runs = _runs_repo(db_url)
-    last = [0.0, False]
+    runs = runs_repo(db_url)
+    cancelled = cancel_check(db_url, run_id)
 
-    def cancelled() -> bool:
-        t = time.monotonic()
-        if t - float(last[0]) >= _CANCEL_CHECK_S:
-            last[0], last[1] = t, runs.cancel_requested(run_id)
-        return bool(last[1])
-
-    try:
+    def work() -> Outcome:
         if runs.cancel_requested(run_id):
             return ("cancelled",)
         data = blobs.get(file_key)
@@ -81,18 +73,12 @@ def parse_in_worker(
         )
         key = f"outputs/{run_id}.json"
         blobs.put(key, doc.model_dump_json().encode())
-        return ("ok", key, len(doc.pages), round((time.perf_counter() - start) * 1000))
-    except Cancelled:
-        return ("cancelled",)
-    except DocketError as exc:
-        return ("failed", exc.code.value, exc.message)
-    except MemoryError:
-        return ("failed", ErrorCode.FILE_SIZE_TOO_LARGE.value, "the document needs too much memory")
-    except Exception as exc:  # a bug or an engine crash we did not translate
-        return ("failed", ErrorCode.INTERNAL_ERROR.value, f"internal error ({type(exc).__name__})")
+        return ("ok", key, len(doc.pages), elapsed_ms(start))
+
+    return guarded(work, config_failure=False, memory_code=ErrorCode.FILE_SIZE_TOO_LARGE)
 
 
-class ParseKind:
+class ParseKind(WorkerKind):
     name = "parse"
     id_prefix = "pr"
     batch_prefix = "bpar"
@@ -106,30 +92,15 @@ class ParseKind:
         limits: tuple[int, int],
         timeout_s: float | None = None,
     ) -> None:
-        self._db_url = db_url
-        self._blobs = blobs
-        self._queue = queue
-        self._limits = limits
-        self._timeout_s = timeout_s
+        super().__init__(db_url, blobs, queue, limits, ModelRegistry(), timeout_s)
 
     def execute(self, run: Run, file: StoredFile) -> WorkResult:
         options = ParseOptions.model_validate(run.config.get("options", {}))
         if options.password is None and file.password:
             options = options.model_copy(update={"password": file.password})
-        outcome = self._queue.run_cpu(
-            parse_in_worker,
-            self._db_url,
-            self._blobs,
-            run.id,
-            file.blob_key,
-            options.model_dump_json(),
-            self._limits,
-            timeout_s=self._timeout_s,
+        outcome = self.run_worker(
+            parse_in_worker, run.id, file.blob_key, options.model_dump_json(), self._limits
         )
-        if outcome[0] == "cancelled":
-            raise RunCancelled()
-        if outcome[0] == "failed":
-            raise DocketError(str(outcome[2]), code=ErrorCode(outcome[1]))
         _, key, pages, ms = outcome
         return WorkResult(
             output_key=str(key),

@@ -26,13 +26,13 @@ from docket.services.doc_work import (
     EngineSpec,
     Outcome,
     RunGone,
+    WorkerKind,
     cancel_check,
     elapsed_ms,
     guarded,
     model_for,
     parse_input,
     parse_password,
-    raise_outcome,
     runs_repo,
 )
 from docket.services.ids import new_id
@@ -129,7 +129,7 @@ def parent_split(split_id: str, seg: SplitSegment) -> dict[str, Any]:
     }
 
 
-class SplitKind:
+class SplitKind(WorkerKind):
     name = "split"
     id_prefix = "splr"
     batch_prefix = "bpr"
@@ -145,27 +145,13 @@ class SplitKind:
         engine: EngineSpec,
         timeout_s: float | None = None,
     ) -> None:
-        self._db_url = db_url
-        self._blobs = blobs
+        super().__init__(db_url, blobs, queue, limits, engine, timeout_s)
         self._files = files
-        self._queue = queue
-        self._limits = limits
-        self._engine = engine
-        self._timeout_s = timeout_s
 
     def execute(self, run: Run, file: StoredFile) -> WorkResult:
-        outcome = self._queue.run_cpu(
-            split_in_worker,
-            self._db_url,
-            self._blobs,
-            run.id,
-            file,
-            json.dumps(run.config),
-            self._limits,
-            self._engine,
-            timeout_s=self._timeout_s,
+        outcome = self.run_worker(
+            split_in_worker, run.id, file, json.dumps(run.config), self._limits, self._engine
         )
-        raise_outcome(outcome)
         _, key, pages, ms, tokens, derived = outcome
         if runs_repo(self._db_url).cancel_requested(run.id):  # cancelled or deleted meanwhile
             for d in derived:
