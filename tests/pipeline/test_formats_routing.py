@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw, ImageFont
 from docket.domain.document import BlockType
 from docket.domain.parse_options import PageRange, ParseOptions, Target
 from docket.errors import DocketError, ErrorCode
-from docket.pipeline.detect import sniff_more
+from docket.pipeline.formats import detect_type
 from docket.pipeline.parse import parse_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engines" / "office"))
@@ -128,8 +128,8 @@ def test_lying_and_unknown_content() -> None:
 
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("hello.txt", "hi")
-    assert sniff_more(buf.getvalue()) is None
-    assert sniff_more(rb"{\rtf1 hi}") == "application/rtf"
+    assert detect_type(buf.getvalue()) is None
+    assert detect_type(rb"{\rtf1 hi}") == "application/rtf"
 
 
 def test_docx_headings_reach_section_chunks() -> None:
