@@ -10,24 +10,19 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any
 
-from docket.domain.classification import ClassifyOptions, ClassifyResult, DocumentClass
-from docket.domain.parse_options import ParseOptions
+from docket.domain.classification import ClassifyResult
 from docket.domain.runs import Run, StoredFile
 from docket.pipeline.classify import classify_document
 from docket.services.doc_work import (
     PROCESSOR_FAILURE_CODES,
     EngineSpec,
     Outcome,
-    RunGone,
     WorkerKind,
-    cancel_check,
     classifier_engine,
     elapsed_ms,
     guarded,
-    parse_input,
-    parse_password,
+    read_classify_input,
 )
 from docket.services.runs import WorkResult
 from docket.storage.blobs import BlobStore
@@ -47,19 +42,14 @@ def classify_in_worker(
 
     def work() -> Outcome:
         start = time.perf_counter()
-        cancelled = cancel_check(db_url, run_id)
-        cfg: dict[str, Any] = json.loads(config_json)
-        parse = parse_password(ParseOptions.model_validate(cfg["parse"]), password)
-        doc = parse_input(blobs.get(file_key), parse, limits, cancelled)
-        classes = [DocumentClass.model_validate(c) for c in cfg["classes"]]
-        options = ClassifyOptions.model_validate(cfg["options"])
-        if cancelled():
-            raise RunGone()
-        model = classifier_engine(engine, str(cfg.get("baseProcessor", "")))
-        result = classify_document(doc, classes, options, model)
+        got = read_classify_input(
+            db_url, run_id, blobs.get(file_key), config_json, password, limits
+        )
+        model = classifier_engine(engine, str(got.config.get("baseProcessor", "")))
+        result = classify_document(got.doc, got.classes, got.options, model)
         key = f"outputs/{run_id}.json"
         blobs.put(key, result.model_dump_json().encode())
-        return ("ok", key, len(doc.pages), elapsed_ms(start), result.usage.total_tokens)
+        return ("ok", key, len(got.doc.pages), elapsed_ms(start), result.usage.total_tokens)
 
     return guarded(work)
 

@@ -7,12 +7,14 @@ worker process, so results cross back as plain tuples of picklable values.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any, Final
 
-from docket.domain.classification import ClassifierEngine
+from docket.domain.classification import ClassifierEngine, ClassifyOptions, DocumentClass
 from docket.domain.document import ParsedDocument
 from docket.domain.parse_options import ParseOptions
 from docket.engines.llm.openai_compatible import ModelRegistry
@@ -67,6 +69,54 @@ def cancel_check(db_url: str, run_id: str) -> Callable[[], bool]:
     return cancelled
 
 
+def parse_limited(
+    data: bytes,
+    options: ParseOptions,
+    limits: tuple[int, int],
+    cancelled: Callable[[], bool],
+) -> ParsedDocument:
+    """``parse_document`` within the run's (max bytes, max pages), checking ``cancelled``."""
+    return parse_document(
+        data,
+        options,
+        limits=ParseLimits(max_bytes=limits[0], max_pages=limits[1]),
+        cancelled=cancelled,
+    )
+
+
+@dataclass(frozen=True)
+class ClassifyInput:
+    """What a classify or split worker reads before its engine runs."""
+
+    config: dict[str, Any]
+    data: bytes
+    doc: ParsedDocument
+    classes: list[DocumentClass]
+    options: ClassifyOptions
+    cancelled: Callable[[], bool]
+
+
+def read_classify_input(
+    db_url: str,
+    run_id: str,
+    data: bytes,
+    config_json: str,
+    password: str | None,
+    limits: tuple[int, int],
+) -> ClassifyInput:
+    """Parse the input under the run's config (classes, options, parse options); a cancel seen
+    by then raises :class:`RunGone`."""
+    cancelled = cancel_check(db_url, run_id)
+    cfg: dict[str, Any] = json.loads(config_json)
+    parse = parse_password(ParseOptions.model_validate(cfg["parse"]), password)
+    doc = parse_input(data, parse, limits, cancelled)
+    classes = [DocumentClass.model_validate(c) for c in cfg["classes"]]
+    options = ClassifyOptions.model_validate(cfg["options"])
+    if cancelled():
+        raise RunGone()
+    return ClassifyInput(cfg, data, doc, classes, options, cancelled)
+
+
 def parse_input(
     data: bytes,
     options: ParseOptions,
@@ -75,12 +125,7 @@ def parse_input(
 ) -> ParsedDocument:
     """Parse a run's input; parse failures become FAILED_TO_PROCESS_FILE naming the cause."""
     try:
-        return parse_document(
-            data,
-            options,
-            limits=ParseLimits(max_bytes=limits[0], max_pages=limits[1]),
-            cancelled=cancelled,
-        )
+        return parse_limited(data, options, limits, cancelled)
     except Cancelled:
         raise RunGone() from None
     except DocketError as exc:

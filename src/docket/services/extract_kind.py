@@ -18,14 +18,13 @@ from docket.domain.runs import Run, StoredFile
 from docket.engines.llm.openai_compatible import ModelRegistry
 from docket.errors import DocketError, ErrorCode
 from docket.pipeline.extract import OFFLINE_MODELS, run_extraction, select_engine
-from docket.pipeline.formats import ParseLimits
-from docket.pipeline.parse import parse_document
 from docket.services.doc_work import (
     Outcome,
     WorkerKind,
     cancel_check,
     elapsed_ms,
     guarded,
+    parse_limited,
     runs_repo,
 )
 from docket.services.runs import WorkResult
@@ -100,12 +99,7 @@ def extract_in_worker(
         if cfg.options.page_ranges and not parse.page_ranges:  # parse only the pages used
             ranges = [PageRange(start=a, end=b) for a, b in cfg.options.page_ranges]
             parse = parse.model_copy(update={"page_ranges": ranges})
-        doc = parse_document(
-            blobs.get(file_key),
-            parse,
-            limits=ParseLimits(max_bytes=limits[0], max_pages=limits[1]),
-            cancelled=cancelled,
-        )
+        doc = parse_limited(blobs.get(file_key), parse, limits, cancelled)
         if runs.cancel_requested(run_id):
             return ("cancelled",)
         engine = select_engine(engine_model(cfg.model, models), models)

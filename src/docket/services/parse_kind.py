@@ -15,14 +15,13 @@ from docket.domain.parse_options import ParseOptions
 from docket.domain.runs import Run, StoredFile
 from docket.engines.llm.openai_compatible import ModelRegistry
 from docket.errors import ErrorCode
-from docket.pipeline.formats import ParseLimits
-from docket.pipeline.parse import parse_document
 from docket.services.doc_work import (
     Outcome,
     WorkerKind,
     cancel_check,
     elapsed_ms,
     guarded,
+    parse_limited,
     runs_repo,
 )
 from docket.services.runs import WorkResult
@@ -65,12 +64,7 @@ def parse_in_worker(
             return ("cancelled",)
         data = blobs.get(file_key)
         options = ParseOptions.model_validate_json(options_json)
-        doc = parse_document(
-            data,
-            options,
-            limits=ParseLimits(max_bytes=limits[0], max_pages=limits[1]),
-            cancelled=cancelled,
-        )
+        doc = parse_limited(data, options, limits, cancelled)
         key = f"outputs/{run_id}.json"
         blobs.put(key, doc.model_dump_json().encode())
         return ("ok", key, len(doc.pages), elapsed_ms(start))

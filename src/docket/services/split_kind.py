@@ -12,13 +12,7 @@ import json
 import time
 from typing import Any
 
-from docket.domain.classification import (
-    ClassifyOptions,
-    DocumentClass,
-    SplitSegment,
-    SplitterEngine,
-)
-from docket.domain.parse_options import ParseOptions
+from docket.domain.classification import SplitSegment, SplitterEngine
 from docket.domain.runs import Run, StoredFile
 from docket.pipeline.split import select_splitter, split_document
 from docket.services.doc_work import (
@@ -27,12 +21,10 @@ from docket.services.doc_work import (
     Outcome,
     RunGone,
     WorkerKind,
-    cancel_check,
     elapsed_ms,
     guarded,
     model_for,
-    parse_input,
-    parse_password,
+    read_classify_input,
     runs_repo,
 )
 from docket.services.ids import new_id
@@ -85,17 +77,11 @@ def split_in_worker(
 
     def work() -> Outcome:
         start = time.perf_counter()
-        cancelled = cancel_check(db_url, run_id)
-        cfg: dict[str, Any] = json.loads(config_json)
-        parse = parse_password(ParseOptions.model_validate(cfg["parse"]), file.password)
         data = blobs.get(file.blob_key)
-        doc = parse_input(data, parse, limits, cancelled)
-        classes = [DocumentClass.model_validate(c) for c in cfg["classes"]]
-        options = ClassifyOptions.model_validate(cfg["options"])
-        if cancelled():
-            raise RunGone()
+        got = read_classify_input(db_url, run_id, data, config_json, file.password, limits)
+        cfg, doc, cancelled = got.config, got.doc, got.cancelled
         splitter = splitter_engine(engine, str(cfg.get("baseProcessor", "")))
-        result = split_document(doc, classes, options, splitter)
+        result = split_document(doc, got.classes, got.options, splitter)
         if cfg.get("strictIdentifiers"):
             result = result.model_copy(
                 update={"segments": merge_equal_identifiers(result.segments)}
