@@ -15,25 +15,24 @@ from typing import Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from docket.api.extend.classify_present import classify_output_json
-from docket.domain.classification import ClassifierEngine, ClassifyOptions, DocumentClass
-from docket.domain.parse_options import parse_page_spec
+from docket.cli.common import (
+    ModelOption,
+    classify_options,
+    err,
+    files_progress,
+    json_text,
+    pick_engine,
+    print_error,
+    print_unreadable,
+    reporter,
+)
+from docket.domain.classification import DocumentClass
 from docket.errors import DocketError
 from docket.pipeline.classify import classify_document, select_classifier, validate_classes
 from docket.pipeline.parse import parse_document
-
-err = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
 
 _LIST_KEYS = ("classifications", "splitClassifications", "split_classifications")
 
@@ -78,15 +77,6 @@ def load_classes(path: Path) -> list[DocumentClass]:
     return classes
 
 
-def pick_engine(model: str | None) -> ClassifierEngine:
-    """``select_classifier`` with an unknown model reported as a usage error (exit 2)."""
-    try:
-        return select_classifier(model)
-    except DocketError as exc:
-        err.print(f"[red]--model {escape(model or '')}[/red]: {exc.code.value}: {exc.message}")
-        raise typer.Exit(2) from None
-
-
 def _line(path: Path, result: dict[str, Any]) -> str:
     reasoning = next((i["content"] for i in result["insights"] if i["type"] == "reasoning"), "")
     text = f"{path} → {result['type']} ({result['confidence']:.2f})"
@@ -98,10 +88,7 @@ def classify(
     classes: Annotated[
         Path, typer.Option(help="JSON list of {id, type, description} (Extend classifications).")
     ],
-    model: Annotated[
-        str | None,
-        typer.Option(help="A model configured in DOCKET_LLM_MODELS; default: offline engine."),
-    ] = None,
+    model: ModelOption = None,
     pages: Annotated[str | None, typer.Option(help="Pages to read, e.g. 1-3.")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print Extend's ClassifyOutput JSON per file.")
@@ -113,45 +100,25 @@ def classify(
 ) -> None:
     """Classify documents into one of your classes and print the answer with its reasoning."""
     known = load_classes(classes)
-    try:
-        options = ClassifyOptions(
-            page_ranges=[(r.start, r.end) for r in parse_page_spec(pages)] if pages else None
-        )
-    except ValueError as exc:
-        err.print(f"[red]invalid options:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from None
-    engine = pick_engine(model)
+    options = classify_options(pages)
+    engine = pick_engine(select_classifier, model)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     failures = 0
-    show = sys.stderr.isatty() or len(files) > 1
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not show,
-        transient=True,
-    ) as bar:
-        overall = bar.add_task("files", total=len(files)) if len(files) > 1 else None
+    with files_progress(len(files)) as (bar, overall):
         for path in files:
             task = bar.add_task(path.name[:40], total=None)
-
-            def report(done: int, total: int, t: TaskID = task) -> None:
-                bar.update(t, completed=done, total=total)
-
             try:
                 data = path.read_bytes()
-                doc = parse_document(data, progress=report)
+                doc = parse_document(data, progress=reporter(bar, task))
                 bar.update(task, description=f"classify {path.name[:31]}")
                 result = classify_output_json(classify_document(doc, known, options, engine))
             except OSError as exc:
-                err.print(f"[red]{escape(str(path))}[/red]: cannot read: {exc.strerror}")
+                print_unreadable(path, exc)
                 failures += 1
                 continue
             except DocketError as exc:
-                err.print(f"[red]{escape(str(path))}[/red]: {exc.code.value}: {exc.message}")
+                print_error(path, exc)
                 failures += 1
                 continue
             finally:
@@ -159,11 +126,10 @@ def classify(
                 if overall is not None:
                     bar.advance(overall)
             if out is not None:
-                target = out / f"{path.stem}.json"
-                target.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+                (out / f"{path.stem}.json").write_text(json_text(result))
             if not as_json:
                 sys.stdout.write(_line(path, result) + "\n")
             elif out is None:
-                sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+                sys.stdout.write(json_text(result))
     if failures:
         raise typer.Exit(1)

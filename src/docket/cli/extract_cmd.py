@@ -14,17 +14,24 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from docket.cli.common import (
+    ModelOption,
+    err,
+    invalid_options,
+    json_text,
+    page_ranges,
+    print_error,
+    progress_bar,
+    read_or_exit,
+    reporter,
+)
 from docket.domain.extraction import ExtractOptions, ExtractTarget
-from docket.domain.parse_options import ParseOptions, parse_page_spec
+from docket.domain.parse_options import ParseOptions
 from docket.errors import DocketError
 from docket.pipeline.extract import run_extraction, select_engine
 from docket.pipeline.overlay import citation_marks, render_overlays
 from docket.pipeline.parse import parse_document
-
-err = Console(stderr=True, soft_wrap=True)
 
 
 def _schema(path: Path) -> dict[str, Any]:
@@ -57,46 +64,27 @@ def extract(
     ] = ExtractTarget.DOCUMENT,
     pages: Annotated[str | None, typer.Option(help="Pages to read, e.g. 1,3,5-7.")] = None,
     password: Annotated[str | None, typer.Option(help="Password of an encrypted PDF.")] = None,
-    model: Annotated[
-        str | None,
-        typer.Option(help="A model configured in DOCKET_LLM_MODELS; default: offline engine."),
-    ] = None,
+    model: ModelOption = None,
     instructions: Annotated[str | None, typer.Option(help="Extraction rules / hints.")] = None,
 ) -> None:
     """Extract schema-shaped JSON with citations from a document and print it."""
     shape = _schema(schema)
     try:
-        ranges = [(r.start, r.end) for r in parse_page_spec(pages)] if pages else None
         parse_options = ParseOptions(password=password)
-        options = ExtractOptions(target=target, page_ranges=ranges, instructions=instructions)
+        options = ExtractOptions(
+            target=target, page_ranges=page_ranges(pages), instructions=instructions
+        )
     except ValueError as exc:
-        err.print(f"[red]invalid options:[/red] {exc}")
-        raise typer.Exit(2) from None
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        err.print(f"[red]{file}[/red]: cannot read: {exc.strerror}")
-        raise typer.Exit(1) from None
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not sys.stderr.isatty(),
-        transient=True,
-    ) as bar:
+        raise invalid_options(exc) from None
+    data = read_or_exit(file)
+    with progress_bar(sys.stderr.isatty()) as bar:
         task = bar.add_task(f"parse {file.name[:36]}", total=None)
         try:
-            doc = parse_document(
-                data,
-                parse_options,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-            )
+            doc = parse_document(data, parse_options, progress=reporter(bar, task))
             bar.update(task, description=f"extract {file.name[:34]}")
             result = run_extraction(doc, shape, select_engine(model), options)
         except DocketError as exc:
-            err.print(f"[red]{file}[/red]: {exc.code.value}: {exc.message}")
+            print_error(file, exc)
             raise typer.Exit(1) from None
         finally:
             bar.remove_task(task)
@@ -114,19 +102,19 @@ def extract(
                     f"{file.stem}-citations",
                     pages=cited,
                     password=password,
-                    progress=lambda done, total: bar.update(drawing, completed=done, total=total),
+                    progress=reporter(bar, drawing),
                 )
             except DocketError as exc:
-                err.print(f"[red]{file}[/red]: overlay: {exc.code.value}: {exc.message}")
+                print_error(file, exc, "overlay: ")
                 raise typer.Exit(1) from None
             finally:
                 bar.remove_task(drawing)
-    text = json.dumps(result.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    text = json_text(result.model_dump(mode="json"))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n", encoding="utf-8")
+        out.write_text(text, encoding="utf-8")
         err.print(f"{file}: result in {out}")
     else:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(text)
     if overlay is not None:
         err.print(f"{file}: {len(written)} page overlay(s) with citations in {overlay}")

@@ -6,23 +6,22 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
 
 from docket.api.extend.parse_output import parse_output_json
+from docket.cli.common import (
+    err,
+    files_progress,
+    invalid_options,
+    json_text,
+    print_error,
+    print_unreadable,
+    reporter,
+)
 from docket.domain.document import ChunkType
 from docket.domain.parse_options import (
     Chunking,
@@ -34,8 +33,6 @@ from docket.domain.parse_options import (
 from docket.errors import DocketError
 from docket.pipeline.overlay import block_marks, render_overlays
 from docket.pipeline.parse import parse_document
-
-err = Console(stderr=True, soft_wrap=True)  # error lines stay whole for grep and logs
 
 
 def parse(
@@ -74,39 +71,24 @@ def parse(
             password=password,
         )
     except ValueError as exc:
-        err.print(f"[red]invalid options:[/red] {exc}")
-        raise typer.Exit(2) from None
+        raise invalid_options(exc) from None
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     failures = 0
-    show = sys.stderr.isatty() or len(files) > 1
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not show,
-        transient=True,
-    ) as bar:
-        overall = bar.add_task("files", total=len(files)) if len(files) > 1 else None
+    with files_progress(len(files)) as (bar, overall):
         for path in files:
             task = bar.add_task(path.name[:40], total=None)
             try:
                 data = path.read_bytes()
             except OSError as exc:
-                err.print(f"[red]{path}[/red]: cannot read: {exc.strerror}")
+                print_unreadable(path, exc)
                 failures += 1
                 continue
-
-            def report(done: int, total: int, t: TaskID = task) -> None:
-                bar.update(t, completed=done, total=total)
-
             doc = None
             try:
-                doc = parse_document(data, options, progress=report)
+                doc = parse_document(data, options, progress=reporter(bar, task))
             except DocketError as exc:
-                err.print(f"[red]{path}[/red]: {exc.code.value}: {exc.message}")
+                print_error(path, exc)
                 failures += 1
                 continue
             finally:
@@ -115,10 +97,6 @@ def parse(
                     bar.advance(overall)
             if overlay is not None:
                 drawing = bar.add_task(f"overlay {path.name[:32]}", total=len(doc.pages))
-
-                def drawn(done: int, total: int, t: TaskID = drawing) -> None:
-                    bar.update(t, completed=done, total=total)
-
                 try:
                     pngs = render_overlays(
                         data,
@@ -127,10 +105,10 @@ def parse(
                         overlay,
                         path.stem,
                         password=password,
-                        progress=drawn,
+                        progress=reporter(bar, drawing),
                     )
                 except DocketError as exc:
-                    err.print(f"[red]{path}[/red]: overlay: {exc.code.value}: {exc.message}")
+                    print_error(path, exc, "overlay: ")
                     failures += 1
                     pngs = []
                 finally:
@@ -140,14 +118,14 @@ def parse(
                 if pngs:
                     err.print(f"{path}: {len(pngs)} page overlay(s) in {overlay}")
             if as_json:
-                text = json.dumps(parse_output_json(doc), ensure_ascii=False, indent=2)
+                text = json_text(parse_output_json(doc))
                 suffix = ".json"
             else:
-                text = doc.markdown
+                text = doc.markdown + "\n"
                 suffix = ".md" if target is Target.MARKDOWN else ".txt"
             if out is not None:
-                (out / (path.stem + suffix)).write_text(text + "\n", encoding="utf-8")
+                (out / (path.stem + suffix)).write_text(text, encoding="utf-8")
             else:
-                sys.stdout.write(text + "\n")
+                sys.stdout.write(text)
     if failures:
         raise typer.Exit(1)

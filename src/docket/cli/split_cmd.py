@@ -8,7 +8,6 @@ The same pipeline the API's split runs use (parse, then ``split_document`` with 
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,16 +15,21 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from docket.cli.classify_cmd import err, load_classes
-from docket.domain.classification import (
-    ClassifyOptions,
-    SplitResult,
-    SplitterEngine,
+from docket.cli.classify_cmd import load_classes
+from docket.cli.common import (
+    ModelOption,
+    classify_options,
+    err,
+    json_text,
+    pick_engine,
+    print_error,
+    progress_bar,
+    read_or_exit,
+    reporter,
 )
-from docket.domain.parse_options import parse_page_spec
+from docket.domain.classification import SplitResult
 from docket.errors import DocketError
 from docket.pipeline.formats import detect_type
 from docket.pipeline.parse import parse_document
@@ -47,14 +51,6 @@ class _Blobs:
 
     def delete(self, key: str) -> None:
         self.data.pop(key, None)
-
-
-def _engine(model: str | None) -> SplitterEngine:
-    try:
-        return select_splitter(model)
-    except DocketError as exc:
-        err.print(f"[red]--model {escape(model or '')}[/red]: {exc.code.value}: {exc.message}")
-        raise typer.Exit(2) from None
 
 
 def _json(result: SplitResult, files: list[Path] | None) -> dict[str, Any]:
@@ -104,10 +100,7 @@ def split(
             help="JSON list of {id, type, description[, identifierKey]} (Extend classifications)."
         ),
     ],
-    model: Annotated[
-        str | None,
-        typer.Option(help="A model configured in DOCKET_LLM_MODELS; default: offline engine."),
-    ] = None,
+    model: ModelOption = None,
     pages: Annotated[str | None, typer.Option(help="Pages to split, e.g. 1-12.")] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the splits as JSON instead of a table.")
@@ -118,34 +111,14 @@ def split(
 ) -> None:
     """Cut a file into classified sub-documents and print the page ranges."""
     known = load_classes(classes)
-    try:
-        options = ClassifyOptions(
-            page_ranges=[(r.start, r.end) for r in parse_page_spec(pages)] if pages else None
-        )
-    except ValueError as exc:
-        err.print(f"[red]invalid options:[/red] {escape(str(exc))}")
-        raise typer.Exit(2) from None
-    engine = _engine(model)
+    options = classify_options(pages)
+    engine = pick_engine(select_splitter, model)
     name = escape(str(file))
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        err.print(f"[red]{name}[/red]: cannot read: {exc.strerror}")
-        raise typer.Exit(1) from None
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=not sys.stderr.isatty(),
-        transient=True,
-    ) as bar:
+    data = read_or_exit(file)
+    with progress_bar(sys.stderr.isatty()) as bar:
         task = bar.add_task(f"parse {file.name[:36]}", total=None)
         try:
-            doc = parse_document(
-                data, progress=lambda done, total: bar.update(task, completed=done, total=total)
-            )
+            doc = parse_document(data, progress=reporter(bar, task))
             bar.update(task, description=f"split {file.name[:36]}")
             result = split_document(doc, known, options, engine)
             written: list[Path] | None = None
@@ -161,7 +134,7 @@ def split(
                     target.write_bytes(blobs.get(d.blob_key))
                     written.append(target)
         except DocketError as exc:
-            err.print(f"[red]{name}[/red]: {exc.code.value}: {exc.message}")
+            print_error(file, exc)
             raise typer.Exit(1) from None
         except OSError as exc:
             err.print(f"[red]{name}[/red]: cannot write the segments: {exc.strerror}")
@@ -169,7 +142,7 @@ def split(
         finally:
             bar.remove_task(task)
     if as_json:
-        sys.stdout.write(json.dumps(_json(result, written), ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json_text(_json(result, written)))
     else:
         Console(soft_wrap=False).print(_table(result, written))
     if written is not None:
