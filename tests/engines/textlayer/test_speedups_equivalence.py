@@ -1,0 +1,126 @@
+"""The compiled text-layer loops (``_speedups.c``) read exactly what the Python reference reads.
+
+Every page of the shared PDF corpora and of drawn fixtures (rotated pages, forms, dense
+graphics, mutated files) is read twice: ``native=False`` is the pure-Python path, the default
+uses the compiled library. Words (text, boxes, fonts), rules, images, rotation and text
+direction must be equal, and so must page errors. That the library is built wherever a C
+compiler exists (so that this compares two paths) is test_speedups_build.py's check.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from docket.domain.document import PageContent
+from docket.engines.textlayer.pdfium import PdfiumTextLayer
+from fixtures import pdfs
+
+
+def _pages(data: bytes, native: bool) -> list[PageContent | str]:
+    out: list[PageContent | str] = []
+    try:
+        with PdfiumTextLayer(native=native).open(data) as doc:
+            for number in range(1, doc.page_count + 1):
+                try:
+                    out.append(doc.read_page(number))
+                except Exception as exc:  # page errors must match too
+                    out.append(repr(exc))
+    except Exception as exc:
+        out.append(repr(exc))
+    return out
+
+
+def _assert_same(data: bytes) -> list[PageContent | str]:
+    fast, reference = _pages(data, native=True), _pages(data, native=False)
+    assert repr(fast) == repr(reference)  # repr: NaN-safe, and float-exact
+    return fast
+
+
+def test_shared_corpora_read_the_same(shared_data: Path) -> None:
+    files = sorted(shared_data.rglob("*.pdf"))
+    assert len(files) > 100
+    words = rules = images = 0
+    for path in files:
+        for page in _assert_same(path.read_bytes()):
+            if isinstance(page, PageContent):
+                words += len(page.words)
+                rules += len(page.rules)
+                images += len(page.images)
+    # the comparison covered real content of every kind
+    assert words > 100_000 and rules > 1_000 and images > 10
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_rotated_pages_read_the_same(degrees: int) -> None:
+    pages = _assert_same(pdfs.rotated(pdfs.corner_words(), degrees))
+    assert isinstance(pages[0], PageContent)
+    assert {"TopLeft", "BottomRight"} <= {w.text for w in pages[0].words}
+
+
+def test_drawn_fixtures_read_the_same() -> None:
+    for data in (pdfs.two_column(), pdfs.upright_landscape()):
+        assert all(isinstance(p, PageContent) and p.words for p in _assert_same(data))
+
+
+def test_dense_graphics_and_empty_pages_read_the_same() -> None:
+    data = pdfs.raw_pdf([pdfs.many_objects(5000), b"", pdfs.text_page(["a b", "c"])])
+    pages = _assert_same(data)
+    assert [len(p.words) for p in pages if isinstance(p, PageContent)] == [0, 0, 3]
+
+
+def test_form_xobjects_read_the_same() -> None:
+    pages = _assert_same(_with_nested_forms())
+    assert isinstance(pages[0], PageContent)
+    assert {"outside", "inside", "deeper"} <= {w.text for w in pages[0].words}
+    # one rule from each form, the nested one moved by both placements
+    assert sorted(round(r.width) for r in pages[0].rules) == [200, 300]
+
+
+def _with_nested_forms() -> bytes:
+    """A page placing a form that draws a rule, text and a nested form with another rule."""
+    resources = b"/Resources << /Font << /F1 4 0 R >> /XObject << /X0 5 0 R /X1 6 0 R >> >>"
+    page = b"BT /F1 12 Tf 72 700 Td (outside words) Tj ET q 1 0 0 1 50 50 cm /X0 Do Q"
+    outer = b"10 10 200 0.5 re f BT /F1 9 Tf 30 30 Td (inside) Tj ET q 1 0 0 1 5 100 cm /X1 Do Q"
+    inner = b"20 20 300 0.5 re f BT /F1 9 Tf 30 60 Td (deeper) Tj ET"
+
+    def stream(head: bytes, content: bytes) -> bytes:
+        return b"<< %s /Length %d >>\nstream\n%s\nendstream" % (head, len(content), content)
+
+    form = b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] " + resources
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] %s /Contents 7 0 R >>" % resources,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        stream(form, outer),
+        stream(form, inner),
+        stream(b"", page),
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+@st.composite
+def _mutated(draw: st.DrawFn) -> bytes:
+    data = bytearray(draw(st.sampled_from((pdfs.two_column(), pdfs.upright_landscape()))))
+    for _ in range(draw(st.integers(1, 30))):
+        data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+@settings(max_examples=40, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(_mutated())
+def test_mutated_pdfs_read_the_same(data: bytes) -> None:
+    _assert_same(data)
