@@ -9,13 +9,22 @@ from __future__ import annotations
 import bisect
 import re
 from itertools import pairwise
+from operator import add
 
 from docket.domain.document import Block, BlockType, PageContent, Table, TableCell, Word
 from docket.domain.geometry import BBox
+from docket.engines.tables.rows import (
+    TextRow,
+    WordBoxes,
+    build_rows,
+    group_rows,
+    phrase_cuts,
+)
 from docket.engines.tables.ruled import Grid, Rule, grid_cells, grids, split_rules
-from docket.engines.tables.text import DraftCell, TextRow, finish_cells, is_numeric, text_rows
+from docket.engines.tables.text import DraftCell, finish_cells, is_numeric
 from docket.engines.tables.unruled import detect_unruled
 
+_MIN_ROWS = 3  # multi-phrase rows an unruled table needs
 _CAPTION = re.compile(r"^(table|figure|fig\.|tab\.|exhibit|chart)\b", re.IGNORECASE)
 
 
@@ -31,37 +40,54 @@ class RuleTables:
         blocks: list[Block] = []
         taken: list[BBox] = []
         boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
-        heights = sorted([b.bottom - b.top for w in page.words for b in (w.bbox,)])
-        tall = 1.6 * heights[len(heights) // 2] or float("inf")
+        every = WordBoxes.of(page.words)
+        ordered = sorted(every.heights)
+        tall = 1.6 * ordered[len(ordered) // 2] or float("inf")
         # rotated or display-size words never take part in table rows
-        base = [w for w in page.words if w.bbox.bottom - w.bbox.top <= tall]
+        base = every if ordered[-1] <= tall else every.select([x <= tall for x in every.heights])
+        lines: list[list[int]] | None = None  # rows of ``base``, grouped only when needed
         rows: list[TextRow] | None = None
         h, v = split_rules(page.rules) if page.rules else ([], [])
         found = grids(h, v) if h and v else []
-        if found:
-            rows = text_rows(base)
-            keyed = sorted(
-                [((w.bbox.top + w.bbox.bottom) / 2, i) for i, w in enumerate(page.words)]
-            )
-            by_y = [page.words[i] for _, i in keyed]
-            centres = [cy for cy, _ in keyed]
-            for grid in found:
+        by_y: list[Word] = []
+        centres: list[float] = []
+        for grid in found:
+            block = None
+            if len(grid.xs) >= 3:  # one column: a frame or a box, never a table
+                if rows is None:
+                    lines = group_rows(base)
+                    rows = build_rows(base, lines, phrase_cuts(base, lines))
+                    keyed = sorted(
+                        zip(map(add, every.tops, every.bottoms), range(len(ordered)), strict=True)
+                    )
+                    by_y = [page.words[i] for _, i in keyed]
+                    centres = [s / 2 for s, _ in keyed]
                 lo = bisect.bisect_left(centres, grid.ys[0] - 80)
                 hi = bisect.bisect_right(centres, grid.ys[-1] + 1)
                 block = _ruled_block(page, grid, rows, h, by_y[lo:hi])
-                if block is None:
-                    if grid.bbox.area < 0.25 * page.width * page.height:
-                        boxed.append(grid.bbox)
-                elif not any(b.overlap_ratio(block.bbox) > 0.5 for b in taken):
-                    blocks.append(block)
-                    taken.append(block.bbox)
-        # unruled tables need numeric columns, or rules above and below: cheap early exit
-        if self.unruled and (h or _numeric_words(base, 4)):
+            if block is None:
+                if grid.bbox.area < 0.25 * page.width * page.height:
+                    boxed.append(grid.bbox)
+            elif not any(b.overlap_ratio(block.bbox) > 0.5 for b in taken):
+                blocks.append(block)
+                taken.append(block.bbox)
+        # unruled tables need numeric columns, or rules above and below, and at least three
+        # multi-phrase rows: cheap early exits before any row or phrase object is built
+        if self.unruled and (h or _numeric_words(base.words, 4)):
             exclude = taken + boxed
-            if exclude or rows is None:
-                rest = _outside(base, exclude)
-                rows = text_rows(rest)
-            blocks.extend(_unruled(page, rows, h, taken))
+            if exclude:
+                base = _outside(base, exclude)
+                lines = rows = None
+            if lines is None:
+                lines = group_rows(base)
+            if rows is None:
+                cuts = phrase_cuts(base, lines, enough=_MIN_ROWS)
+                if sum(1 for c in cuts if c) < _MIN_ROWS:
+                    lines = []
+                else:
+                    rows = build_rows(base, lines, phrase_cuts(base, lines))
+            if rows is not None:
+                blocks.extend(_unruled(page, rows, h, taken))
         blocks.sort(key=lambda b: (b.bbox.top, b.bbox.left))
         return blocks
 
@@ -69,7 +95,7 @@ class RuleTables:
 def _unruled(
     page: PageContent, rows: list[TextRow], h: list[Rule], taken: list[BBox]
 ) -> list[Block]:
-    if sum(len(r.phrases) >= 2 for r in rows) < 3:
+    if sum(len(r.phrases) >= 2 for r in rows) < _MIN_ROWS:
         return []
     out: list[Block] = []
     flat = [(r.pos, r.start, r.end) for r in h]
@@ -93,20 +119,20 @@ def _numeric_words(words: list[Word], enough: int) -> bool:
     return False
 
 
-def _outside(words: list[Word], boxes: list[BBox]) -> list[Word]:
+def _outside(words: WordBoxes, boxes: list[BBox]) -> WordBoxes:
     """The words whose centre lies in none of ``boxes`` (1pt tolerance), as :func:`_inside`."""
-    if not boxes:
-        return list(words)
-    out: list[Word] = []
-    for w in words:
-        b = w.bbox
-        x, y = (b.left + b.right) / 2, (b.top + b.bottom) / 2
+    keep: list[bool] = []
+    for left, top, right, bottom in zip(
+        words.lefts, words.tops, words.rights, words.bottoms, strict=True
+    ):
+        x, y = (left + right) / 2, (top + bottom) / 2
         for t in boxes:
             if t.left - 1.0 <= x <= t.right + 1.0 and t.top - 1.0 <= y <= t.bottom + 1.0:
+                keep.append(False)
                 break
         else:
-            out.append(w)
-    return out
+            keep.append(True)
+    return words.select(keep)
 
 
 def _inside(b: BBox, box: BBox) -> bool:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
-from docket.engines.tables.text import DraftCell, is_numeric, text_rows
+from docket.engines.tables.rows import text_rows
+from docket.engines.tables.text import DraftCell, is_numeric
 
 _THIN = 3.0
 _TOL = 3.0
@@ -155,19 +156,34 @@ def _covered(rules: list[Rule], pos: float, a: float, b: float) -> bool:
     return got >= need
 
 
+def _near(rules: list[Rule], pos: float) -> list[Rule]:
+    """The rules :func:`_covered` would count at ``pos``, in their order (same sums)."""
+    return [r for r in rules if abs(r.pos - pos) <= _TOL]
+
+
 def grid_cells(
     grid: Grid, words: list[Word], page_h: list[Rule] | None = None
 ) -> tuple[list[DraftCell], list[float]]:
-    """Cells of a grid (spans where separators are missing) with their words assigned."""
+    """Cells of a grid (spans where separators are missing) with their words assigned.
+
+    Rule coverage and text crossing a row line are looked up once per line (not once per slot
+    and word): a big grid asks for them thousands of times.
+    """
     xs, ys = grid.xs, _split_rows(grid, words)
     nr, nc = len(ys) - 1, len(xs) - 1
     ruled_y = set(grid.ys)
+    boxes = [w.bbox for w in words]
 
     bands: list[list[Word]] = [[] for _ in range(nr)]
-    for w in words:
-        r = bisect.bisect_right(ys, w.bbox.cy) - 1
+    slots: dict[tuple[int, int], list[Word]] = {}
+    at: list[tuple[int, int]] = []  # each word's (row, column), out of range when outside
+    for w, b in zip(words, boxes, strict=True):
+        r = bisect.bisect_right(ys, (b.top + b.bottom) / 2) - 1
+        c = bisect.bisect_right(xs, (b.left + b.right) / 2) - 1
+        at.append((r, c))
         if 0 <= r < nr:
             bands[r].append(w)
+            slots.setdefault((r, c), []).append(w)
 
     width = xs[-1] - xs[0]
     # partial-width rules under a text-only band: a group heading's underline spans its columns
@@ -177,13 +193,15 @@ def grid_cells(
             low = max(w.bbox.bottom for w in bands[r]) - 1
             near = [h for h in page_h or grid.h if low <= h.pos <= ys[r + 1] + 3]
             under[r] = [h for h in _join(near, 8.0) if h.end - h.start < 0.9 * width]
-    filled = {(r, bisect.bisect_right(xs, w.bbox.cx) - 1) for r in range(nr) for w in bands[r]}
+    filled = set(slots)
+    v_near = [_near(grid.v, x) for x in xs]
+    h_near = {y: _near(grid.h, y) for y in ruled_y}
 
     # a missing rule only makes a span when text crosses it, or when an underline runs across
     # it and the span would not join two slots that both hold text
     def v_open(r: int, c: int, has_text: bool) -> bool:  # boundary right of column c, row r
         x = xs[c + 1]
-        if _covered(grid.v, x, ys[r], ys[r + 1]):
+        if _covered(v_near[c + 1], x, ys[r], ys[r + 1]):
             return False
         if any(w.bbox.left < x - 1 and w.bbox.right > x + 1 for w in bands[r]):
             return True
@@ -191,28 +209,34 @@ def grid_cells(
             h.start < x - 3 and h.end > x + 3 for h in under[r]
         )
 
-    slots: dict[tuple[int, int], list[Word]] = {}
-    for r in range(nr):
-        for w in bands[r]:
-            slots.setdefault((r, bisect.bisect_right(xs, w.bbox.cx) - 1), []).append(w)
-
     def label(r: int, c: int) -> bool:
         got = slots.get((r, c))
         return bool(got) and not any(is_numeric(w.text) for w in got or [])
 
+    crossed: dict[int, set[int]] = {}  # row line -> columns where a word straddles it
+
+    def crossing(r: int) -> set[int]:
+        got = crossed.get(r)
+        if got is None:
+            y = ys[r + 1]
+            got = crossed[r] = {
+                c
+                for b, (_, c) in zip(boxes, at, strict=True)
+                if b.top < y - 1 and b.bottom > y + 1 and 0 <= c < nc
+            }
+        return got
+
     def h_sep(r: int, c: int, top_label: bool) -> bool:  # boundary below row r in column c
         y = ys[r + 1]
-        if y in ruled_y and _covered(grid.h, y, xs[c], xs[c + 1]):
+        if y in ruled_y and _covered(h_near[y], y, xs[c], xs[c + 1]):
             return True
         # no rule here: a text label runs on over the rows below that are empty or continue it
         # in lower case (a wrapped, row-spanning label); or text crosses the line
-        below = sorted(slots.get((r + 1, c), []), key=lambda w: (w.bbox.cy, w.bbox.left))
-        if top_label and (not below or below[0].text[:1].islower()):
-            return False
-        return y not in ruled_y or not any(
-            w.bbox.top < y - 1 and w.bbox.bottom > y + 1 and xs[c] <= w.bbox.cx < xs[c + 1]
-            for w in words
-        )
+        if top_label:
+            below = slots.get((r + 1, c))
+            if not below or min(below, key=_reading).text[:1].islower():
+                return False
+        return y not in ruled_y or c not in crossing(r)
 
     owner: dict[tuple[int, int], DraftCell] = {}
     cells: list[DraftCell] = []
@@ -236,12 +260,14 @@ def grid_cells(
                 for cc in range(c, c1):
                     owner[(rr, cc)] = cell
             cells.append(cell)
-    for w in words:
-        r = bisect.bisect_right(ys, w.bbox.cy) - 1
-        c = bisect.bisect_right(xs, w.bbox.cx) - 1
+    for w, (r, c) in zip(words, at, strict=True):
         if 0 <= r < nr and 0 <= c < nc:
             owner[(r, c)].words.append(w)
     return cells, ys
+
+
+def _reading(w: Word) -> tuple[float, float]:
+    return w.bbox.cy, w.bbox.left
 
 
 def _split_rows(grid: Grid, words: list[Word]) -> list[float]:

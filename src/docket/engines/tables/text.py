@@ -1,9 +1,4 @@
-"""Text lines, phrases and cell assembly shared by the ruled and unruled table detectors.
-
-A *text row* is every word on one baseline across the page; a *phrase* is a run of words in a
-row with no gap wider than about one em. Table columns show up as phrase boundaries that line
-up over several rows, ruled or not.
-"""
+"""Cell text and assembly shared by the ruled and unruled table detectors (rows: ``rows.py``)."""
 
 from __future__ import annotations
 
@@ -34,104 +29,6 @@ def union_all(boxes: list[BBox]) -> BBox:
 
 def words_box(words: list[Word]) -> BBox:
     return union_all([w.bbox for w in words])
-
-
-@dataclass(slots=True)
-class Phrase:
-    words: list[Word]
-    bbox: BBox
-
-    @property
-    def text(self) -> str:
-        return " ".join(w.text for w in self.words)
-
-
-@dataclass(slots=True)
-class TextRow:
-    words: list[Word]
-    bbox: BBox
-    phrases: list[Phrase] = field(default_factory=list)
-
-    @property
-    def height(self) -> float:
-        return max(self.bbox.height, 1.0)
-
-
-def text_rows(words: list[Word], gap_em: float = 0.9) -> list[TextRow]:
-    """Words grouped by baseline (top to bottom), each row split into phrases at wide gaps.
-
-    Runs on every page, so the comparisons are spelled out (``min``/``max`` calls cost more).
-    """
-    rows: list[list[Word]] = []
-    top = bottom = 0.0
-    keyed = sorted(
-        [((b.top + b.bottom) / 2, b.left, i) for i, w in enumerate(words) for b in (w.bbox,)]
-    )
-    for _, _, i in keyed:
-        w = words[i]
-        b = w.bbox
-        bt, bb = b.top, b.bottom
-        if rows:
-            overlap = (bb if bb < bottom else bottom) - (bt if bt > top else top)
-            h, bh = bottom - top, bb - bt
-            if overlap >= 0.5 * (bh if bh < h else h):
-                rows[-1].append(w)
-                if bt < top:
-                    top = bt
-                if bb > bottom:
-                    bottom = bb
-                continue
-        rows.append([w])
-        top, bottom = bt, bb
-    out: list[TextRow] = []
-    for row in rows:
-        row.sort(key=_left)
-        phrases: list[Phrase] = []
-        first = row[0].bbox
-        current = [row[0]]
-        pt, pb, pr = first.top, first.bottom, first.right
-        rt, rb = pt, pb
-        pbox = first
-        psize = row[0].font_size
-        for w in row[1:]:
-            b = w.bbox
-            bt, bb = b.top, b.bottom
-            h = pbox.bottom - pbox.top
-            em = psize or h
-            if em > 1.2 * h:
-                em = 1.2 * h
-            if em < 0.7 * h:
-                em = 0.7 * h
-            if em < 1.0:
-                em = 1.0
-            if b.left - pbox.right > gap_em * em:
-                phrases.append(Phrase(current, BBox(current[0].bbox.left, pt, pr, pb)))
-                current = [w]
-                pt, pb, pr = bt, bb, b.right
-            else:
-                current.append(w)
-                if bt < pt:
-                    pt = bt
-                if bb > pb:
-                    pb = bb
-                if b.right > pr:
-                    pr = b.right
-            if bt < rt:
-                rt = bt
-            if bb > rb:
-                rb = bb
-            pbox, psize = b, w.font_size
-        phrases.append(Phrase(current, BBox(current[0].bbox.left, pt, pr, pb)))
-        right = phrases[0].bbox.right
-        for p in phrases[1:]:
-            if p.bbox.right > right:
-                right = p.bbox.right
-        out.append(TextRow(row, BBox(first.left, rt, right, rb), phrases))
-    return out
-
-
-def _left(w: Word) -> float:
-    return w.bbox.left
 
 
 def join_words(words: list[Word]) -> str:

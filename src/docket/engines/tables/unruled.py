@@ -15,7 +15,8 @@ from itertools import pairwise
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
-from docket.engines.tables.text import DraftCell, Phrase, TextRow, is_numeric, union_all
+from docket.engines.tables.rows import Phrase, TextRow
+from docket.engines.tables.text import DraftCell, is_numeric, union_all
 
 _MARKER = re.compile(
     r"^([•●○◦▪▫■□‣⁃∙·\-–—*➢➤►]|\(?[0-9]{1,3}[.)]|\(?[a-zA-Z][.)]|\(?[ivxIVX]{1,4}[.)])$"
