@@ -48,7 +48,17 @@ def compile_speedups(root: Path, target: Path) -> bool:
     fd, name = tempfile.mkstemp(prefix=".speedups-", suffix=".tmp", dir=target.parent)
     os.close(fd)
     partial = Path(name)
-    command = [*compiler, "-O2", "-shared", "-fPIC", "-o", str(partial), str(root / SOURCE)]
+    command = [
+        *compiler,
+        "-O2",
+        "-ffp-contract=off",
+        "-shared",
+        "-fPIC",
+        "-o",
+        str(partial),
+        str(root / SOURCE),
+        "-lm",
+    ]
     try:
         done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     except (OSError, subprocess.SubprocessError) as exc:

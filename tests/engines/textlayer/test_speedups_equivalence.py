@@ -124,3 +124,18 @@ def _mutated(draw: st.DrawFn) -> bytes:
 @given(_mutated())
 def test_mutated_pdfs_read_the_same(data: bytes) -> None:
     _assert_same(data)
+
+
+@pytest.mark.parametrize("degrees", [0, 90, 180, 270])
+def test_grid_paths_read_the_same(degrees: int) -> None:
+    """A whole table grid in one path (read segment by segment), on turned pages too."""
+    ops = [b"q 0.5 w 1 0 0 1 20 30 cm"]
+    for k in range(6):
+        ops.append(b"72 %d m 540 %d l" % (100 + 40 * k, 100 + 40 * k))
+    for x in (72, 200, 380, 540):
+        ops.append(b"%d 100 m %d 300 l" % (x, x))
+    ops.append(b"100 400 m 300 400 l 300 500 l 100 500 l h 310 410 m 420 530 l S Q")
+    data = pdfs.rotated(pdfs.raw_pdf([b"\n".join(ops) + b"\n" + pdfs.text_page(["grid"])]), degrees)
+    pages = _assert_same(data)
+    assert isinstance(pages[0], PageContent)
+    assert len(pages[0].rules) == 6 + 4 + 4  # lines, columns, the closed box; not the diagonal

@@ -123,7 +123,7 @@ def read_graphics(
             if segs <= 6 or box.width <= _RULE_MAX_THICKNESS or box.height <= _RULE_MAX_THICKNESS:
                 rules.extend(_rules_from_box(box))
             elif segs <= _MAX_PATH_SEGMENTS:
-                rules.extend(_rules_from_segments(obj, frame, raw, outer))
+                rules.extend(_rules_from_segments(obj, frame, raw, outer, fast))
         elif box.width > 8 and box.height > 8:
             images.append(box)
     return rules, images
@@ -145,14 +145,26 @@ def _rules_from_box(box: BBox) -> list[BBox]:
     ]
 
 
-def _rules_from_segments(obj: int, frame: Frame, raw: Any, outer: Matrix = _IDENTITY) -> list[BBox]:
-    """Axis-aligned straight segments of a complex path (e.g. a whole grid in one path)."""
+def _rules_from_segments(
+    obj: int, frame: Frame, raw: Any, outer: Matrix, fast: Speedups | None
+) -> list[BBox]:
+    """Axis-aligned straight segments of a complex path (e.g. a whole grid in one path).
+
+    The segment loop below is the reference for ``docket_path_rules``, which ``fast`` runs.
+    """
     native = calls()
     matrix = raw.FS_MATRIX()
     if not native.matrix(obj, ctypes.byref(matrix)):
         return []
     own = (matrix.a, matrix.b, matrix.c, matrix.d, matrix.e, matrix.f)
     a, b, c, d, e, f = _compose(own, outer)
+    if fast is not None:
+        frame_box = (frame.left, frame.bottom, frame.width0, frame.height0)
+        count = native.segment_count(obj)
+        v = fast.path_rules(
+            obj, count, (a, b, c, d, e, f), frame_box, frame.rotation, _RULE_MIN_LENGTH
+        )
+        return list(map(BBox, v[0::4], v[1::4], v[2::4], v[3::4]))
     x, y = ctypes.c_float(), ctypes.c_float()
     x_ref, y_ref = ctypes.byref(x), ctypes.byref(y)
     out: list[BBox] = []

@@ -17,9 +17,12 @@ from array import array
 from pathlib import Path
 from typing import Any
 
+from docket.engines.textlayer.direction import DIRECTION_SAMPLES
+from docket.engines.textlayer.words import PageWords
+
 #: Where the build hook puts the compiled helper (next to this module; ignored by git).
 LIBRARY = Path(__file__).with_name("_speedups.dll" if sys.platform == "win32" else "_speedups.so")
-_ABI = 1  # DOCKET_SPEEDUPS_ABI in _speedups.c: a stale library is not used
+_ABI = 3  # DOCKET_SPEEDUPS_ABI in _speedups.c: a stale library is not used
 
 
 def pdfium_raw() -> Any:
@@ -71,9 +74,6 @@ def calls() -> Calls:
     return _CALLS[0]
 
 
-WordBoxes = tuple[list[float], list[int], list[float], list[int]]
-
-
 class Speedups:
     """The compiled loops; each method mirrors a Python reference loop and fails loudly."""
 
@@ -81,13 +81,13 @@ class Speedups:
         c_int, c_void_p, c_double = ctypes.c_int, ctypes.c_void_p, ctypes.c_double
         if library.docket_speedups_abi() != _ABI:
             raise RuntimeError("the compiled speedups are stale (rebuild: pip install -e .)")
-        self._word_boxes = library.docket_word_boxes
-        self._word_boxes.restype = c_int
-        self._word_boxes.argtypes = (
-            *(c_void_p, c_int, c_void_p, c_int),  # textpage, chars, spans, n
-            *(c_void_p, c_void_p, c_void_p, c_void_p),  # pdfium functions
-            *(c_int, c_double, c_double),  # upright, dx, dy
-            *(c_void_p, c_void_p, c_void_p, c_void_p),  # boxes, keys, sizes, fonts
+        self._page_words = library.docket_page_words
+        self._page_words.restype = c_int
+        self._page_words.argtypes = (
+            *(c_void_p, c_void_p, c_int),  # textpage, UTF-16 text, characters
+            *(c_void_p,) * 5,  # pdfium functions
+            *(c_int, c_int, c_int, c_double, c_double),  # samples, rotation, upright, dx, dy
+            *(c_void_p,) * 9,  # output arrays
         )
         self._scan = library.docket_scan_objects
         self._scan.restype = c_int
@@ -101,52 +101,81 @@ class Speedups:
             c_void_p,
             c_void_p,
         )
+        self._path_rules = library.docket_path_rules
+        self._path_rules.restype = c_int
+        self._path_rules.argtypes = (
+            *(c_void_p, c_int, c_void_p, c_void_p, c_void_p, c_void_p),  # path, count, pdfium
+            *(c_void_p, c_void_p, c_int, c_int, c_int, c_double, c_void_p),
+        )
+        self._segment_fns = (
+            address(raw.FPDFPath_GetPathSegment),
+            address(raw.FPDFPathSegment_GetPoint),
+            address(raw.FPDFPathSegment_GetType),
+            address(raw.FPDFPathSegment_GetClose),
+        )
+        self._lineto, self._moveto = int(raw.FPDF_SEGMENT_LINETO), int(raw.FPDF_SEGMENT_MOVETO)
         self._text_fns = (
             address(raw.FPDFText_GetLooseCharBox),
             address(raw.FPDFText_GetTextObject),
             address(raw.FPDFText_GetFontSize),
             address(raw.FPDFTextObj_GetFont),
+            address(raw.FPDFText_GetCharAngle),
         )
         self._page_object = address(raw.FPDFPage_GetObject)
         self._form_object = address(raw.FPDFFormObj_GetObject)
         self._object_type = address(raw.FPDFPageObj_GetType)
         self._text_kind = int(raw.FPDF_PAGEOBJ_TEXT)
 
-    def word_boxes(
+    def page_words(
         self,
         textpage: int,
+        text: int,
         chars: int,
-        spans: list[tuple[int, int]],
+        rotation: int,
         upright: bool,
         dx: float,
         dy: float,
-    ) -> WordBoxes:
-        """See ``docket_word_boxes`` (and its reference, ``pdfium.python_word_boxes``)."""
-        n = len(spans)
-        if not n:
-            return [], [], [], []
-        flat = array("i", [i for span in spans for i in span])
-        boxes = array("d", bytes(32 * n))
-        keys = array("Q", bytes(8 * n))
-        sizes = array("d", bytes(8 * n))
-        fonts = array("Q", bytes(8 * n))
-        done = self._word_boxes(
+    ) -> PageWords | None:
+        """``docket_page_words`` over ``chars`` UTF-16 code units at address ``text``; None
+        where the reference must decide (a NaN or infinite glyph angle: Python's round raises).
+        """
+        cap = (chars + 1) // 2  # words are separated: at most one every two characters
+        starts, ends, style_of, firsts = (array("i", bytes(4 * cap)) for _ in range(4))
+        boxes = array("d", bytes(32 * cap))
+        fonts = array("Q", bytes(8 * cap))
+        sizes = array("d", bytes(8 * cap))
+        counts = array("i", bytes(8))
+        votes = array("q", bytes(32))
+        arrays = (starts, ends, boxes, style_of, fonts, sizes, firsts, counts, votes)
+        done = self._page_words(
             textpage,
+            text,
             chars,
-            flat.buffer_info()[0],
-            n,
             *self._text_fns,
+            DIRECTION_SAMPLES,
+            rotation,
             1 if upright else 0,
             dx,
             dy,
-            boxes.buffer_info()[0],
-            keys.buffer_info()[0],
-            sizes.buffer_info()[0],
-            fonts.buffer_info()[0],
+            *(a.buffer_info()[0] for a in arrays),
         )
-        if done != n:
+        if done == -3:
+            return None
+        if done == -2:
+            raise MemoryError("no memory for the compiled word loop")
+        if done != 0:
             raise RuntimeError("the compiled word loop rejected its arguments")
-        return boxes.tolist(), keys.tolist(), sizes.tolist(), fonts.tolist()
+        n, styles = counts
+        return PageWords(
+            starts[:n].tolist(),
+            ends[:n].tolist(),
+            boxes[: 4 * n].tolist(),
+            style_of[:n].tolist(),
+            fonts[:styles].tolist(),
+            sizes[:styles].tolist(),
+            firsts[:styles].tolist(),
+            votes.tolist(),
+        )
 
     def scan_objects(self, parent: int, count: int, form: bool) -> list[tuple[int, int]]:
         """Handles and types of the first ``count`` non-text objects of a page or a form."""
@@ -167,6 +196,36 @@ class Speedups:
         if found < 0:
             raise RuntimeError("the compiled object scan rejected its arguments")
         return list(zip(handles[:found].tolist(), kinds[:found].tolist(), strict=True))
+
+    def path_rules(
+        self,
+        path: int,
+        count: int,
+        matrix: tuple[float, ...],
+        frame: tuple[float, float, float, float],
+        rotation: int,
+        min_length: float,
+    ) -> list[float]:
+        """``docket_path_rules``: 4 numbers (left, top, right, bottom) a rule."""
+        if count <= 0:
+            return []
+        out = array("d", bytes(64 * count))
+        m, f = array("d", matrix), array("d", frame)  # held: the call reads their memory
+        found = self._path_rules(
+            path,
+            count,
+            *self._segment_fns,
+            m.buffer_info()[0],
+            f.buffer_info()[0],
+            rotation,
+            self._lineto,
+            self._moveto,
+            min_length,
+            out.buffer_info()[0],
+        )
+        if found < 0:
+            raise RuntimeError("the compiled path loop rejected its arguments")
+        return out[: 4 * found].tolist()
 
 
 def load_speedups(path: Path = LIBRARY) -> Speedups:

@@ -11,10 +11,11 @@ native errors become :class:`DocketError` here. Rules and images: :mod:`.graphic
 from __future__ import annotations
 
 import ctypes
-import re
 import threading
+from bisect import bisect_left
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import repeat
 from typing import Any
 
 from docket.domain.document import PageContent, Word
@@ -22,7 +23,8 @@ from docket.domain.geometry import BBox
 from docket.engines.textlayer.direction import text_direction
 from docket.engines.textlayer.frame import Budget, Frame, page_frame
 from docket.engines.textlayer.graphics import read_graphics
-from docket.engines.textlayer.native import Calls, WordBoxes, calls, speedups
+from docket.engines.textlayer.native import calls, speedups
+from docket.engines.textlayer.words import python_page_words
 from docket.errors import (
     CorruptFile,
     DocketError,
@@ -41,7 +43,6 @@ _REOPEN_EVERY = 64  # pages read before the document is reopened to drop pdfium'
 
 _FONT_BOLD_FLAG = 1 << 18  # PDF font descriptor ForceBold
 _FONT_ITALIC_FLAG = 1 << 6
-_WORD = re.compile(r"[^\s\x00\ufffe]+")
 _NO_FONT = (False, False, "")
 
 _graphics = read_graphics  # by this name so that bench/parse_stages.py can time it
@@ -172,113 +173,57 @@ class PdfiumDocument:
         text = buf.raw[: count * 2].decode("utf-16-le", errors="replace")
         if len(text) != count:  # surrogate pairs: fall back to one code point per index
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
-        native = calls()
         tp_address = ctypes.cast(tp, ctypes.c_void_p).value or 0
-        spans = [m.span() for m in _WORD.finditer(text)]
-        if not spans:
-            return [], 0
-        direction = text_direction(native.char_angle, tp_address, spans, frame.rotation)
-        # upright pages (nearly all) get their boxes mapped with the loose boxes; others go
-        # through the frame below
+        # upright pages (nearly all) get their boxes mapped in the word loop; others below
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
-        if self._fast is not None:
-            found = self._fast.word_boxes(tp_address, count, spans, upright, dx, dy)
-        else:
-            found = python_word_boxes(native, tp_address, spans, upright, dx, dy)
-        boxes, keys, sizes, handles = found
-        if len(spans) >= _CHECK_EVERY:  # as often as the per-word loop checked before
-            budget.check()
-        objects, font_of, fonts = self._objects, self._font_of, self._fonts
-        to_box = frame.box
-        hyphens = "\ufffe" in text
-        words: list[Word] = []
-        append = words.append
-        b = boxes  # 4 a word: left, top, right, bottom
-        for (start, end), left, top, right, bottom, key, size, handle in zip(
-            spans, b[0::4], b[1::4], b[2::4], b[3::4], keys, sizes, handles, strict=True
-        ):
-            style = objects.get(key) if key else None
-            if style is None:
-                # size of the char's text object: read once per object, like its font
-                if key:
-                    face = fonts.get(handle) or font_of(raw, tp, start, handle)
-                    style = objects[key] = (face[0], face[1], face[2], round(size, 2))
-                else:
-                    style = (*_NO_FONT, round(size, 2))
-            word = text[start:end]
-            if hyphens and text[end : end + 1] == "\ufffe":
-                word += "-"  # pdfium's line-end hyphen: kept for dehyphenation
-            append(
-                Word(
-                    word,
-                    BBox(left, top, right, bottom) if upright else to_box(left, bottom, right, top),
-                    style[3],
-                    style[0],
-                    style[1],
-                    None,
-                    style[2],
-                )
+        found = None
+        if self._fast is not None and len(text) == count:  # one UTF-16 unit per character
+            found = self._fast.page_words(
+                tp_address, ctypes.addressof(buf), count, frame.rotation, upright, dx, dy
             )
-        return words, direction
-
-
-def python_word_boxes(
-    native: Calls, tp: int, spans: list[tuple[int, int]], upright: bool, dx: float, dy: float
-) -> WordBoxes:
-    """The reference for ``docket_word_boxes`` in ``_speedups.c`` (used when it is not built).
-
-    Boxes: the union of the loose boxes of each word's first and last glyph, in order; upright
-    pages are mapped to page units here. Font size and font handle: only where the text object
-    changes from the previous word's, which includes every object's first word.
-    """
-    loose_box, text_object = native.loose_box, native.text_object
-    # Loose boxes of each word's first and last glyph are written straight into one float
-    # array (8 a word) and read back in one go: reading ctypes struct fields costs more
-    # than the pdfium call. A one-glyph word's second half stays unset and unread.
-    raw_boxes = (ctypes.c_float * (8 * len(spans)))()
-    at = ctypes.addressof(raw_boxes)
-    for k, (start, end) in enumerate(spans):
-        loose_box(tp, start, at + 32 * k)
-        if end - 1 > start:
-            loose_box(tp, end - 1, at + 32 * k + 16)
-    v = memoryview(raw_boxes).cast("B").cast("f").tolist()
-    boxes: list[float] = []
-    add = boxes.extend
-    for (start, end), left, top, right, bottom, l2, t2, r2, b2 in zip(
-        spans, v[0::8], v[1::8], v[2::8], v[3::8], v[4::8], v[5::8], v[6::8], v[7::8], strict=True
-    ):
-        if end - 1 > start:
-            if l2 < left:
-                left = l2
-            if r2 > right:
-                right = r2
-            if t2 > top:
-                top = t2
-            if b2 < bottom:
-                bottom = b2
-        if left > right:
-            left, right = right, left
-        if bottom > top:
-            bottom, top = top, bottom
+        if found is None:
+            found = python_page_words(calls(), tp_address, text, frame.rotation, upright, dx, dy)
+        starts, ends, boxes, style_of = found.starts, found.ends, found.boxes, found.style_of
+        if not starts:
+            return [], 0
+        direction = text_direction(found.votes)
+        if len(starts) >= _CHECK_EVERY:  # as often as a per-word loop would check
+            budget.check()
+        # a page has a handful of styles; fonts are described once per document
+        fonts, font_of = self._fonts, self._font_of
+        faces = [
+            fonts.get(font) or font_of(raw, tp, starts[first], font)
+            for font, first in zip(found.style_fonts, found.style_firsts, strict=True)
+        ]
+        sizes = [round(size, 2) for size in found.style_sizes]
+        bolds, italics, names = [f[0] for f in faces], [f[1] for f in faces], [f[2] for f in faces]
+        # Words are built by map() over the lists (no Python loop per word).
+        texts = list(map(text.__getitem__, map(slice, starts, ends)))
+        hyphen = text.find("\ufffe")
+        while hyphen >= 0:  # pdfium's line-end hyphen: kept for dehyphenation
+            k = bisect_left(ends, hyphen)
+            if k < len(ends) and ends[k] == hyphen:
+                texts[k] += "-"
+            hyphen = text.find("\ufffe", hyphen + 1)
+        b = boxes
         if upright:
-            add((left - dx, dy - top, right - dx, dy - bottom))
-        else:
-            add((left, top, right, bottom))
-    keys = [text_object(tp, start) or 0 for start, _ in spans]
-    sizes: list[float] = []
-    fonts: list[int] = []
-    font_size, font_of = native.font_size, native.font_of
-    previous = 0
-    for (start, _), key in zip(spans, keys, strict=True):
-        if not sizes or not key or key != previous:
-            sizes.append(font_size(tp, start))
-            fonts.append((font_of(key) or 0) if key else 0)
-        else:
-            sizes.append(0.0)
-            fonts.append(0)
-        previous = key
-    return boxes, keys, sizes, fonts
+            bboxes = map(BBox, b[0::4], b[1::4], b[2::4], b[3::4])
+        else:  # user-space left, top, right, bottom: the frame maps them
+            bboxes = map(frame.box, b[0::4], b[3::4], b[2::4], b[1::4])
+        words = list(
+            map(
+                Word,
+                texts,
+                bboxes,
+                map(sizes.__getitem__, style_of),
+                map(bolds.__getitem__, style_of),
+                map(italics.__getitem__, style_of),
+                repeat(None),
+                map(names.__getitem__, style_of),
+            )
+        )
+        return words, direction
 
 
 class PdfiumTextLayer:
