@@ -101,3 +101,10 @@ def test_bad_arguments_are_refused(fast: Speedups | None, textpage: int) -> None
     assert fast.path_rules(0, 0, (1, 0, 0, 1, 0, 0), (0, 0, 612, 792), 0, 4.0) == []
     empty = fast.page_words(0, 0, 0, 0, True, 0.0, 0.0)
     assert empty is not None and empty.starts == [] and empty.votes == [0, 0, 0, 0]
+
+
+def test_str_split_matches_the_word_pattern_on_every_code_unit() -> None:
+    """pdfium.py takes word texts from str.split() once NUL and U+FFFE are made spaces."""
+    units = "".join(f"a{chr(c)}b " for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    plain = units.replace("\x00", " ").replace("\ufffe", " ")
+    assert plain.split() == WORD.findall(units)

@@ -198,8 +198,12 @@ class PdfiumDocument:
         ]
         sizes = [round(size, 2) for size in found.style_sizes]
         bolds, italics, names = [f[0] for f in faces], [f[1] for f in faces], [f[2] for f in faces]
-        # Words are built by map() over the lists (no Python loop per word).
-        texts = list(map(text.__getitem__, map(slice, starts, ends)))
+        # Words are built by map() over the lists (no Python loop per word). Their texts: the
+        # word pattern's separators are whitespace (str.split's), NUL and U+FFFE.
+        plain = text.replace("\x00", " ") if "\x00" in text else text
+        texts = plain.replace("\ufffe", " ").split() if "\ufffe" in plain else plain.split()
+        if len(texts) != len(starts):
+            raise RuntimeError("word split mismatch")  # cannot happen: tests split every code unit
         hyphen = text.find("\ufffe")
         while hyphen >= 0:  # pdfium's line-end hyphen: kept for dehyphenation
             k = bisect_left(ends, hyphen)
