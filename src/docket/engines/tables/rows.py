@@ -13,6 +13,7 @@ objects). Comparisons are spelled out because ``min``/``max`` calls cost more.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import add, sub
@@ -38,6 +39,8 @@ class TextRow:
     words: list[Word]
     bbox: BBox
     phrases: list[Phrase] = field(default_factory=list)
+    # whether it is a numeric data row, worked out once by the unruled detector (asked often)
+    numeric: bool | None = None
 
     @property
     def height(self) -> float:
@@ -54,6 +57,7 @@ class WordBoxes:
     lefts: list[float]
     rights: list[float]
     heights: list[float]
+    sizes: list[float]  # font sizes
 
     @classmethod
     def of(cls, words: list[Word]) -> WordBoxes:
@@ -62,7 +66,8 @@ class WordBoxes:
         bottoms = [b.bottom for b in boxes]
         lefts = [b.left for b in boxes]
         rights = [b.right for b in boxes]
-        return cls(words, tops, bottoms, lefts, rights, list(map(sub, bottoms, tops)))
+        heights = list(map(sub, bottoms, tops))
+        return cls(words, tops, bottoms, lefts, rights, heights, [w.font_size for w in words])
 
     def select(self, keep: list[bool]) -> WordBoxes:
         """The words whose ``keep`` flag is set, in the same order."""
@@ -73,6 +78,7 @@ class WordBoxes:
             list(compress(self.lefts, keep)),
             list(compress(self.rights, keep)),
             list(compress(self.heights, keep)),
+            list(compress(self.sizes, keep)),
         )
 
 
@@ -94,9 +100,16 @@ def group_rows(wb: WordBoxes) -> list[list[int]]:
     rows: list[list[int]] = []
     row: list[int] = []
     top = bottom = 0.0
-    for _, _, i in sorted(zip(map(add, tops, bottoms), lefts, range(len(tops)), strict=True)):
-        bt = tops[i]
-        bb = bottoms[i]
+    # most words share the previous word's top and bottom (same line, same font); such a word
+    # always joins the row the previous one is in and changes nothing, so it skips the test
+    pt = pb = math.nan
+    for _, _, i, bt, bb in sorted(
+        zip(map(add, tops, bottoms), lefts, range(len(tops)), tops, bottoms, strict=True)
+    ):
+        if bt == pt and bb == pb:
+            row.append(i)
+            continue
+        pt, pb = (bt, bb) if bb >= bt else (math.nan, math.nan)
         if row:
             overlap = (bb if bb < bottom else bottom) - (bt if bt > top else top)
             h = bottom - top
@@ -127,24 +140,27 @@ def phrase_cuts(
     size kept within 0.7–1.2 times its height (and at least 1pt). With ``enough`` > 0 the scan
     stops at the first cut of a row and once ``enough`` rows have one: a cheap count.
     """
-    words, lefts, rights, heights = wb.words, wb.lefts, wb.rights, wb.heights
+    lefts, rights, heights, sizes = wb.lefts, wb.rights, wb.heights, wb.sizes
     out: list[list[int]] = []
     found = 0
+    h = size = limit = math.nan
     for row in rows:
         cuts: list[int] = []
         out.append(cuts)
         prev = row[0]
         for k in range(1, len(row)):
             j = row[k]
-            h = heights[prev]
-            em = words[prev].font_size or h
-            if em > 1.2 * h:
-                em = 1.2 * h
-            if em < 0.7 * h:
-                em = 0.7 * h
-            if em < 1.0:
-                em = 1.0
-            if lefts[j] - rights[prev] > gap_em * em:
+            if heights[prev] != h or sizes[prev] != size:  # else the same em as the last word
+                h, size = heights[prev], sizes[prev]
+                em = size or h
+                if em > 1.2 * h:
+                    em = 1.2 * h
+                if em < 0.7 * h:
+                    em = 0.7 * h
+                if em < 1.0:
+                    em = 1.0
+                limit = gap_em * em
+            if lefts[j] - rights[prev] > limit:
                 cuts.append(k)
                 if enough:
                     break

@@ -46,26 +46,36 @@ class Grid:
 
 def split_rules(rules: list[BBox]) -> tuple[list[Rule], list[Rule]]:
     """Thin boxes to merged horizontal and vertical rules."""
-    h: list[Rule] = []
-    v: list[Rule] = []
-    for b in rules:
-        if b.height <= _THIN and b.width >= 4.0:
-            h.append(Rule(b.cy, b.left, b.right))
-        elif b.width <= _THIN and b.height >= 4.0:
-            v.append(Rule(b.cx, b.top, b.bottom))
+    h: list[tuple[float, float, int, float]] = []
+    v: list[tuple[float, float, int, float]] = []
+    for n, b in enumerate(rules):
+        top, bottom, left, right = b.top, b.bottom, b.left, b.right
+        if bottom - top <= _THIN and right - left >= 4.0:
+            h.append(((top + bottom) / 2, left, n, right))
+        elif right - left <= _THIN and bottom - top >= 4.0:
+            v.append(((left + right) / 2, top, n, bottom))
     return _merge(h), _merge(v)
 
 
-def _merge(rules: list[Rule]) -> list[Rule]:
-    """Collinear rules that overlap or touch become one."""
+def _merge(rules: list[tuple[float, float, int, float]]) -> list[Rule]:
+    """Collinear rules that overlap or touch become one.
+
+    ``rules`` are (pos, start, index, end): sorted, they come by position, then start, then
+    input order. Merged rules keep their position, so the scan back over the last few stops at
+    the first one more than 1.5pt above.
+    """
     out: list[Rule] = []
-    for r in sorted(rules, key=lambda r: (r.pos, r.start)):
+    for pos, start, _, end in sorted(rules):
+        merged = False
         for o in reversed(out[-8:]):
-            if abs(o.pos - r.pos) <= 1.5 and r.start <= o.end + 2.0 and r.end >= o.start - 2.0:
-                o.start, o.end = min(o.start, r.start), max(o.end, r.end)
+            if pos - o.pos > 1.5:
                 break
-        else:
-            out.append(Rule(r.pos, r.start, r.end))
+            if abs(o.pos - pos) <= 1.5 and start <= o.end + 2.0 and end >= o.start - 2.0:
+                o.start, o.end = min(o.start, start), max(o.end, end)
+                merged = True
+                break
+        if not merged:
+            out.append(Rule(pos, start, end))
     return out
 
 
@@ -117,7 +127,8 @@ def _steady_columns(xs: list[float], ys: list[float], v: list[Rule]) -> list[flo
     bands = list(itertools.pairwise(ys))
     single: dict[float, int] = {}
     for x in xs[1:-1]:
-        hits = [i for i, (a, b) in enumerate(bands) if _covered(v, x, a, b)]
+        near = _near(v, x)
+        hits = [i for i, (a, b) in enumerate(bands) if near and _covered(near, x, a, b)]
         if len(hits) == 1:
             single[x] = hits[0]
     if len(set(single.values())) < 2:

@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from docket.domain.document import TableCell, Word
 from docket.domain.geometry import BBox
 
+_HYPHEN = re.compile(r"(\w)- (\w)")  # a word hyphenated over two lines of a cell
 _NUMERIC = re.compile(r"^[-+−–(]?[$€£¥%]?\s?[-+−–(]?\d[\d.,\s']*%?\)?[%*a-z]{0,2}$|^[-–—]$|^n/?a$")
 
 
+@lru_cache(maxsize=8192)
 def is_numeric(text: str) -> bool:
-    """Amounts, percentages, years, dashes standing for zero: the stuff of table bodies."""
+    """Amounts, percentages, years, dashes standing for zero: the stuff of table bodies.
+
+    Cached: the detectors ask about the same cell texts many times over.
+    """
     return bool(_NUMERIC.match(text.strip().lower()))
 
 
@@ -33,8 +40,8 @@ def words_box(words: list[Word]) -> BBox:
 
 def join_words(words: list[Word]) -> str:
     """Words of one cell in reading order: lines top to bottom, words left to right."""
-    if not words:
-        return ""
+    if len(words) <= 1:
+        return words[0].text if words else ""
     lines: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
         if lines and abs(w.bbox.cy - lines[-1][-1].bbox.cy) <= 0.5 * max(w.bbox.height, 1.0):
@@ -43,7 +50,7 @@ def join_words(words: list[Word]) -> str:
             lines.append([w])
     parts = [" ".join(x.text for x in sorted(ln, key=lambda x: x.bbox.left)) for ln in lines]
     text = " ".join(parts)
-    return re.sub(r"(\w)- (\w)", r"\1\2", text) if len(parts) > 1 else text
+    return _HYPHEN.sub(r"\1\2", text) if len(parts) > 1 else text
 
 
 @dataclass(slots=True)
@@ -69,26 +76,23 @@ def finish_cells(
     # a row/column is kept when some non-empty cell *starts* there or it is the only one covered
     start_rows = sorted({d.row for d in drafts if d.words})
     start_cols = sorted({d.col for d in drafts if d.words})
-    rmap = {r: i for i, r in enumerate(start_rows)}
-    cmap = {c: i for i, c in enumerate(start_cols)}
+    row_starts, col_starts = set(start_rows), set(start_cols)
 
-    def new_index(m: dict[int, int], starts: list[int], v: int) -> int:
-        idx = 0
-        for s in starts:
-            if s <= v:
-                idx = m[s]
-        return idx
+    def new_index(starts: list[int], v: int) -> int:
+        """Index of the last start at or before ``v`` (0 when none)."""
+        idx = bisect_right(starts, v) - 1
+        return idx if idx > 0 else 0
 
     cells: list[TableCell] = []
     seen: set[tuple[int, int]] = set()
     for d in sorted(drafts, key=lambda d: (d.row, d.col)):
-        r0 = new_index(rmap, start_rows, d.row)
-        c0 = new_index(cmap, start_cols, d.col)
-        r1 = new_index(rmap, start_rows, d.end_row - 1) + 1
-        c1 = new_index(cmap, start_cols, d.end_col - 1) + 1
+        r0 = new_index(start_rows, d.row)
+        c0 = new_index(start_cols, d.col)
+        r1 = new_index(start_rows, d.end_row - 1) + 1
+        c1 = new_index(start_cols, d.end_col - 1) + 1
         if (r0, c0) in seen:
             continue
-        if not d.words and (d.row not in rmap or d.col not in cmap):
+        if not d.words and (d.row not in row_starts or d.col not in col_starts):
             continue
         seen.add((r0, c0))
         cells.append(

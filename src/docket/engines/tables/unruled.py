@@ -85,11 +85,18 @@ def _split_at_gaps(run: list[TextRow]) -> list[list[TextRow]]:
     return merged
 
 
+def _numeric_row(row: TextRow) -> bool:
+    """Two phrases or more, at least half of them numeric: a data row (cached on the row)."""
+    got = row.numeric
+    if got is None:
+        n = len(row.phrases)
+        got = n >= 2 and sum(is_numeric(p.text) for p in row.phrases) >= n / 2
+        row.numeric = got
+    return got
+
+
 def _numeric_rows(rows: list[TextRow]) -> int:
-    return sum(
-        len(r.phrases) >= 2 and sum(is_numeric(p.text) for p in r.phrases) >= len(r.phrases) / 2
-        for r in rows
-    )
+    return sum(map(_numeric_row, rows))
 
 
 def _same_table(a: list[TextRow], b: list[TextRow]) -> bool:
@@ -150,7 +157,7 @@ def _with_group_headers(run: list[TextRow], rows: list[TextRow]) -> list[TextRow
 def _columns(run: list[TextRow]) -> list[tuple[float, float]]:
     """X ranges covered by the phrases of multi-phrase rows, split at shared whitespace."""
     multi = [r for r in run if len(r.phrases) >= 2]
-    data = [r for r in multi if _numeric_rows([r])]
+    data = [r for r in multi if _numeric_row(r)]
     if len(data) >= 3:  # data rows define the columns; headers then span over them
         multi = data
     tol = int(0.12 * len(multi))
@@ -194,9 +201,9 @@ def _mathy(words: list[Word], rows: int) -> bool:
     """Display equations line up like tables; their symbols and fonts give them away."""
     if not words:
         return False
+    fonts = {f for f in {w.font_name for w in words} if _MATH_FONT.search(f)}
     math = sum(
-        (any(ch in _MATH_CHARS for ch in w.text) and not is_numeric(w.text))
-        or bool(_MATH_FONT.search(w.font_name))
+        (not _MATH_CHARS.isdisjoint(w.text) and not is_numeric(w.text)) or w.font_name in fonts
         for w in words
     )
     numbered = sum(bool(_EQ_NUMBER.match(w.text)) for w in words)
@@ -221,7 +228,7 @@ def _form_or_contents(grid: list[list[list[Word]]]) -> bool:
         return True
     last = [r[-1] for r in rows if len(r) >= 2]
     pages = [c[-1].text for c in last]
-    if len(pages) >= 5 and all(p.isdigit() for p in pages) and len(grid[0]) <= 3:
+    if len(pages) >= 5 and all(p.isdecimal() for p in pages) and len(grid[0]) <= 3:
         nums = [int(p) for p in pages]
         return all(a <= b for a, b in pairwise(nums))
     return False
@@ -230,21 +237,36 @@ def _form_or_contents(grid: list[list[list[Word]]]) -> bool:
 def _looks_tabular(
     grid: list[list[list[Word]]], ncols: int, widths: list[float], framed: bool
 ) -> bool:
-    """Whether aligned rows are a table; ``framed`` (rules above and below) relaxes the test."""
-    filled = [[c for c in row if c] for row in grid]
-    cells = [c for row in filled for c in row]
+    """Whether aligned rows are a table; ``framed`` (rules above and below) relaxes the test.
+
+    The vetoes for equations, forms, contents and lists cost the most, so they are asked only
+    of grids whose columns pass (the tests have no side effects: the order changes nothing).
+    """
+    cells = [c for row in grid for c in row if c]
     if not cells:
-        return False
-    if _mathy([w for c in cells for w in c], len(grid)) or _form_or_contents(grid):
         return False
     body_rows = [row for row in grid if sum(1 for c in row if c) >= 2]
     if len(body_rows) < max(2, 0.5 * len(grid)):
         return False
-    first = [row[0] for row in grid if row[0]]
-    if first and sum(_MARKER.match(" ".join(w.text for w in c)) is not None for c in first) >= max(
-        2, 0.6 * len(first)
-    ):
+    if not _columns_tabular(grid, ncols, widths, framed, cells, len(body_rows)):
         return False
+    if _mathy([w for c in cells for w in c], len(grid)) or _form_or_contents(grid):
+        return False
+    first = [row[0] for row in grid if row[0]]
+    return not first or sum(
+        _MARKER.match(" ".join(w.text for w in c)) is not None for c in first
+    ) < max(2, 0.6 * len(first))
+
+
+def _columns_tabular(
+    grid: list[list[list[Word]]],
+    ncols: int,
+    widths: list[float],
+    framed: bool,
+    cells: list[list[Word]],
+    body_rows: int,
+) -> bool:
+    """The column test of :func:`_looks_tabular`: no prose columns, and numeric ones."""
     prose_cols = 0
     numeric_cols = 0
     for k in range(ncols):
@@ -259,15 +281,15 @@ def _looks_tabular(
         if nums >= max(2, 0.6 * len(col)):
             numeric_cols += 1
     mean_words = sum(len(c) for c in cells) / len(cells)
-    if framed and prose_cols <= 1 and mean_words <= 8 and len(body_rows) >= 3:
+    if framed and prose_cols <= 1 and mean_words <= 8 and body_rows >= 3:
         return True
     if prose_cols >= 2 or (prose_cols and ncols <= 3 and not numeric_cols):
         return False
     if ncols == 2:
-        return numeric_cols >= 1 and mean_words <= 6 and len(body_rows) >= 3
+        return numeric_cols >= 1 and mean_words <= 6 and body_rows >= 3
     if numeric_cols == 0:  # text-only grids need rules around them (handled above)
         return False
-    return len(body_rows) >= 3
+    return body_rows >= 3
 
 
 def _header_rows(grid: list[list[list[Word]]]) -> int:
@@ -330,7 +352,7 @@ def _drop_unaligned_lead(run: list[TextRow], cols: list[tuple[float, float]]) ->
     A heading phrase conforms when its centre lies in a column, it is flush with a column's left
     or right edge, or it spans two columns or more.
     """
-    first = next((i for i, r in enumerate(run) if _numeric_rows([r])), None)
+    first = next((i for i, r in enumerate(run) if _numeric_row(r)), None)
     if first is None:
         return run
 
