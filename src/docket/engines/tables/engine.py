@@ -45,8 +45,7 @@ class RuleTables:
         tall = 1.6 * ordered[len(ordered) // 2] or float("inf")
         # rotated or display-size words never take part in table rows
         base = every if ordered[-1] <= tall else every.select([x <= tall for x in every.heights])
-        lines: list[list[int]] | None = None  # rows of ``base``, grouped only when needed
-        rows: list[TextRow] | None = None
+        rows: list[TextRow] | None = None  # of ``base``, built only when a grid needs them
         h, v = split_rules(page.rules) if page.rules else ([], [])
         found = grids(h, v) if h and v else []
         by_y: list[Word] = []
@@ -56,7 +55,7 @@ class RuleTables:
             if len(grid.xs) >= 3:  # one column: a frame or a box, never a table
                 if rows is None:
                     lines = group_rows(base)
-                    rows = build_rows(base, lines, phrase_cuts(base, lines))
+                    rows = build_rows(base, lines, phrase_cuts(base, lines.rows))
                     keyed = sorted(
                         zip(map(add, every.tops, every.bottoms), range(len(ordered)), strict=True)
                     )
@@ -75,18 +74,14 @@ class RuleTables:
         # multi-phrase rows: cheap early exits before any row or phrase object is built
         if self.unruled and (h or _numeric_words(base.words, 4)):
             exclude = taken + boxed
-            if exclude:
-                base = _outside(base, exclude)
-                lines = rows = None
-            if lines is None:
+            if exclude or rows is None:
+                if exclude:
+                    base = _outside(base, exclude)
                 lines = group_rows(base)
-            if rows is None:
-                cuts = phrase_cuts(base, lines, enough=_MIN_ROWS)
-                if sum(1 for c in cuts if c) < _MIN_ROWS:
-                    lines = []
-                else:
-                    rows = build_rows(base, lines, phrase_cuts(base, lines))
-            if rows is not None:
+                cuts = phrase_cuts(base, lines.rows)
+                if sum(1 for c in cuts if c) >= _MIN_ROWS:
+                    blocks.extend(_unruled(page, build_rows(base, lines, cuts), h, taken))
+            else:
                 blocks.extend(_unruled(page, rows, h, taken))
         blocks.sort(key=lambda b: (b.bbox.top, b.bbox.left))
         return blocks
@@ -120,7 +115,7 @@ def _numeric_words(words: list[Word], enough: int) -> bool:
 
 
 def _outside(words: WordBoxes, boxes: list[BBox]) -> WordBoxes:
-    """The words whose centre lies in none of ``boxes`` (1pt tolerance), as :func:`_inside`."""
+    """The words whose centre lies in none of ``boxes`` (1pt tolerance)."""
     keep: list[bool] = []
     for left, top, right, bottom in zip(
         words.lefts, words.tops, words.rights, words.bottoms, strict=True
@@ -133,10 +128,6 @@ def _outside(words: WordBoxes, boxes: list[BBox]) -> WordBoxes:
         else:
             keep.append(True)
     return words.select(keep)
-
-
-def _inside(b: BBox, box: BBox) -> bool:
-    return box.contains_point(b.cx, b.cy, 1.0)
 
 
 def _rows_above(grid: Grid, rows: list[TextRow]) -> list[TextRow]:
@@ -176,7 +167,13 @@ def _ruled_block(
         cuts += [(a.bbox.bottom + b.bbox.top) / 2 for a, b in pairwise(reversed(heads_above))]
         grid = Grid(grid.xs, cuts + grid.ys, grid.h, grid.v)
     box = grid.bbox
-    words = [w for w in near if _inside(w.bbox, box)]
+    left, top, right, bottom = box.left - 1.0, box.top - 1.0, box.right + 1.0, box.bottom + 1.0
+    words = [  # centre inside the grid (1pt tolerance), as BBox.contains_point
+        w
+        for w in near
+        if left <= ((b := w.bbox).left + b.right) / 2 <= right
+        and top <= (b.top + b.bottom) / 2 <= bottom
+    ]
     if len(words) < 2:
         return None
     cells, _ = grid_cells(grid, words, page_h)

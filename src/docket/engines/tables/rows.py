@@ -82,14 +82,23 @@ class WordBoxes:
         )
 
 
+@dataclass(slots=True)
+class Lines:
+    """Word indices per text row (left to right) with each row's top and bottom edge."""
+
+    rows: list[list[int]]
+    tops: list[float]
+    bottoms: list[float]
+
+
 def text_rows(words: list[Word], gap_em: float = GAP_EM) -> list[TextRow]:
     """Words grouped by baseline (top to bottom), each row split into phrases at wide gaps."""
     wb = WordBoxes.of(words)
-    rows = group_rows(wb)
-    return build_rows(wb, rows, phrase_cuts(wb, rows, gap_em))
+    lines = group_rows(wb)
+    return build_rows(wb, lines, phrase_cuts(wb, lines.rows, gap_em))
 
 
-def group_rows(wb: WordBoxes) -> list[list[int]]:
+def group_rows(wb: WordBoxes) -> Lines:
     """Word indices per baseline, rows top to bottom and each row left to right.
 
     Words are taken by centre (then left edge, then index); a word joins the current row when
@@ -98,6 +107,8 @@ def group_rows(wb: WordBoxes) -> list[list[int]]:
     """
     tops, bottoms, lefts = wb.tops, wb.bottoms, wb.lefts
     rows: list[list[int]] = []
+    row_tops: list[float] = []
+    row_bottoms: list[float] = []
     row: list[int] = []
     top = bottom = 0.0
     # most words share the previous word's top and bottom (same line, same font); such a word
@@ -121,28 +132,29 @@ def group_rows(wb: WordBoxes) -> list[list[int]]:
                 if bb > bottom:
                     bottom = bb
                 continue
+            row_tops.append(top)
+            row_bottoms.append(bottom)
         row = [i]
         rows.append(row)
         top, bottom = bt, bb
+    if row:
+        row_tops.append(top)
+        row_bottoms.append(bottom)
     key = lefts.__getitem__
     for row in rows:
         if len(row) > 1:
             row.sort(key=key)  # stable: equal left edges keep their centre order
-    return rows
+    return Lines(rows, row_tops, row_bottoms)
 
 
-def phrase_cuts(
-    wb: WordBoxes, rows: list[list[int]], gap_em: float = GAP_EM, enough: int = 0
-) -> list[list[int]]:
+def phrase_cuts(wb: WordBoxes, rows: list[list[int]], gap_em: float = GAP_EM) -> list[list[int]]:
     """Per row, the positions where a new phrase starts (empty: the row is one phrase).
 
     The gap after a word is wide when it exceeds ``gap_em`` ems, the em being the word's font
-    size kept within 0.7–1.2 times its height (and at least 1pt). With ``enough`` > 0 the scan
-    stops at the first cut of a row and once ``enough`` rows have one: a cheap count.
+    size kept within 0.7–1.2 times its height (and at least 1pt).
     """
     lefts, rights, heights, sizes = wb.lefts, wb.rights, wb.heights, wb.sizes
     out: list[list[int]] = []
-    found = 0
     h = size = limit = math.nan
     for row in rows:
         cuts: list[int] = []
@@ -162,49 +174,41 @@ def phrase_cuts(
                 limit = gap_em * em
             if lefts[j] - rights[prev] > limit:
                 cuts.append(k)
-                if enough:
-                    break
             prev = j
-        if enough and cuts:
-            found += 1
-            if found >= enough:
-                break
     return out
 
 
-def build_rows(wb: WordBoxes, rows: list[list[int]], cuts: list[list[int]]) -> list[TextRow]:
-    """Row and phrase objects for grouped rows and their :func:`phrase_cuts`."""
+def build_rows(wb: WordBoxes, lines: Lines, cuts: list[list[int]]) -> list[TextRow]:
+    """Row and phrase objects for grouped rows and their :func:`phrase_cuts`.
+
+    Box edges are the extremes of the words' edges (``min``/``max`` over index maps, so the
+    loops run in C); a one-phrase row shares its box with its phrase.
+    """
     words, tops, bottoms, lefts, rights = wb.words, wb.tops, wb.bottoms, wb.lefts, wb.rights
+    top_of, bottom_of, right_of = tops.__getitem__, bottoms.__getitem__, rights.__getitem__
     out: list[TextRow] = []
-    for row, starts in zip(rows, cuts, strict=True):
-        line = [words[j] for j in row]
+    for row, starts, rt, rb in zip(lines.rows, cuts, lines.tops, lines.bottoms, strict=True):
+        line = list(map(words.__getitem__, row))
+        if not starts:
+            rr = rights[row[0]] if len(row) == 1 else max(map(right_of, row))
+            box = BBox(lefts[row[0]], rt, rr, rb)
+            out.append(TextRow(line, box, [Phrase(line, box)]))
+            continue
         phrases: list[Phrase] = []
-        rt = rb = rr = 0.0
+        rr = -math.inf
         begin = 0
         for end in [*starts, len(row)]:
             i = row[begin]
-            pt, pb, pr = tops[i], bottoms[i], rights[i]
-            for k in range(begin + 1, end):
-                j = row[k]
-                if tops[j] < pt:
-                    pt = tops[j]
-                if bottoms[j] > pb:
-                    pb = bottoms[j]
-                if rights[j] > pr:
-                    pr = rights[j]
-            box = BBox(lefts[i], pt, pr, pb)
-            phrases.append(Phrase(line[begin:end] if starts else line, box))
-            if not begin:
-                rt, rb, rr = pt, pb, pr
+            if end - begin == 1:
+                pt, pb, pr = tops[i], bottoms[i], rights[i]
             else:
-                if pt < rt:
-                    rt = pt
-                if pb > rb:
-                    rb = pb
-                if pr > rr:
-                    rr = pr
+                part = row[begin:end]
+                pt = min(map(top_of, part))
+                pb = max(map(bottom_of, part))
+                pr = max(map(right_of, part))
+            phrases.append(Phrase(line[begin:end], BBox(lefts[i], pt, pr, pb)))
+            if pr > rr:
+                rr = pr
             begin = end
-        if starts:
-            box = BBox(lefts[row[0]], rt, rr, rb)
-        out.append(TextRow(line, box, phrases))
+        out.append(TextRow(line, BBox(lefts[row[0]], rt, rr, rb), phrases))
     return out
