@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -45,15 +46,29 @@ class Frame:
 
 
 def page_frame(page: Any, raw: Any) -> Frame:
-    rotation = int(raw.FPDFPage_GetRotation(page.raw)) * 90 % 360
-    try:
-        left, bottom, right, top = page.get_cropbox()
-    except Exception:
-        left, bottom, right, top = page.get_mediabox()
+    """The frame of a pdfium page handle: its crop box (else media box, else US Letter)."""
+    rotation = int(raw.FPDFPage_GetRotation(page)) * 90 % 360
+    left, bottom, right, top = (
+        _box(raw.FPDFPage_GetCropBox, page)
+        or _box(raw.FPDFPage_GetMediaBox, page)
+        or (0, 0, 612, 792)  # pypdfium2's fallback, ints included (they reach the output)
+    )
     width0, height0 = abs(right - left), abs(top - bottom)
     if width0 <= 0 or height0 <= 0:
         raise CorruptFile("page has an empty media box")
     return Frame(min(left, right), min(bottom, top), width0, height0, rotation)
+
+
+def _box(get: Any, page: Any) -> tuple[float, float, float, float] | None:
+    left, bottom, right, top = (
+        ctypes.c_float(),
+        ctypes.c_float(),
+        ctypes.c_float(),
+        ctypes.c_float(),
+    )
+    if not get(page, left, bottom, right, top):
+        return None
+    return left.value, bottom.value, right.value, top.value
 
 
 class Budget:

@@ -83,7 +83,7 @@ def read_graphics(
         if kind != text_kind:
             take(obj, kind, outer)
 
-    page_raw = ctypes.cast(page.raw, ctypes.c_void_p).value
+    page_raw = ctypes.cast(page, ctypes.c_void_p).value  # a pdfium page handle
     seen = min(count, _MAX_OBJECTS)
     if fast is not None:
         for obj, kind in fast.scan_objects(page_raw or 0, max(0, seen), form=False):
