@@ -235,11 +235,16 @@ def _block(
     if nrows < 2 or ncols < 2:
         return None
     table = Table(rows=nrows, cols=ncols, cells=cells, ruled=ruled)
-    text = "\n".join(" | ".join(c.text for c in _row(cells, r)) for r in range(nrows))
+    by_row: dict[int, list[TableCell]] = {}
+    for c in cells:
+        by_row.setdefault(c.row, []).append(c)
+    text = "\n".join(
+        " | ".join(c.text for c in sorted(by_row.get(r, []), key=_col)) for r in range(nrows)
+    )
     return Block(
         type=BlockType.TABLE, page=page.number, bbox=bbox.rounded(2), text=text, table=table
     )
 
 
-def _row(cells: list[TableCell], r: int) -> list[TableCell]:
-    return sorted((c for c in cells if c.row == r), key=lambda c: c.col)
+def _col(cell: TableCell) -> int:
+    return cell.col

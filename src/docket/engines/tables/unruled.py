@@ -10,6 +10,8 @@ and a first column of bullets or enumerators is a list.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -161,24 +163,42 @@ def _columns(run: list[TextRow]) -> list[tuple[float, float]]:
     if len(data) >= 3:  # data rows define the columns; headers then span over them
         multi = data
     tol = int(0.12 * len(multi))
-    events: list[tuple[float, int]] = []
+    events: list[tuple[float, int]] = []  # (x, -1) where a phrase starts, (x, 1) where it ends
     for r in multi:
         for p in r.phrases:
-            events.append((p.bbox.left, 1))
-            events.append((p.bbox.right, -1))
-    events.sort(key=lambda e: (e[0], -e[1]))
+            events.append((p.bbox.left, -1))
+            events.append((p.bbox.right, 1))
+    events.sort()  # by x, starts before ends
     cols: list[tuple[float, float]] = []
     count = 0
     start: float | None = None
     for x, d in events:
         before = count
-        count += d
+        count -= d
         if before <= tol < count:
             start = x
         elif count <= tol < before and start is not None:
             cols.append((start, x))
             start = None
     return cols
+
+
+def _column_finder(cols: list[tuple[float, float]]) -> Callable[[float], int]:
+    """:func:`_col_of` for many words: a binary search when ``cols`` are in order (they are, as
+    :func:`_columns` makes them), falling back to the scan for words outside every column."""
+    starts = [a for a, _ in cols]
+    ends = [b for _, b in cols]
+    if starts != sorted(starts) or ends != sorted(ends):
+        return lambda x: _col_of(x, cols)
+    n = len(cols)
+
+    def find(x: float) -> int:
+        k = bisect_left(ends, x)  # the first column ending at or after x ...
+        if k < n and starts[k] <= x:  # ... is the first that holds it, if any does
+            return k
+        return _col_of(x, cols)
+
+    return find
 
 
 def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
@@ -390,22 +410,22 @@ def detect_unruled(
             continue
         grid: list[list[list[Word]]] = []
         spans: list[dict[int, int]] = []
+        col_of = _column_finder(cols)
         for row in run:
             cells: list[list[Word]] = [[] for _ in cols]
             span: dict[int, int] = {}
             for p in row.phrases:
-                ks = [_col_of(w.bbox.cx, cols) for w in p.words]
+                ks = [col_of((w.bbox.left + w.bbox.right) / 2) for w in p.words]
+                distinct = len(set(ks))
+                if distinct == 1:
+                    cells[ks[0]].extend(p.words)
+                    continue
                 # a phrase over several columns is a spanning heading, unless it is one word
                 # per column with wider than word spacing (titles too close to be phrases)
-                one_each = len(set(ks)) == len(ks) and all(
+                one_each = distinct == len(ks) and all(
                     b.bbox.left - a.bbox.right >= 0.45 * a.bbox.height for a, b in pairwise(p.words)
                 )
-                if (
-                    len(set(ks)) > 1
-                    and not one_each
-                    and not is_numeric(p.text)
-                    and any(ch.isalpha() for ch in p.text)
-                ):
+                if not one_each and not is_numeric(p.text) and any(ch.isalpha() for ch in p.text):
                     lo, hi = min(ks), max(ks)
                     cells[lo].extend(p.words)
                     span[lo] = hi + 1
