@@ -47,6 +47,7 @@ class Calls:
             return ctypes.CFUNCTYPE(restype, *argtypes)(address(fn))
 
         void_p, c_int = ctypes.c_void_p, ctypes.c_int
+        self.get_text = retyped(raw.FPDFText_GetText, c_int, void_p, c_int, c_int, void_p)
         self.text_object = retyped(raw.FPDFText_GetTextObject, void_p, void_p, c_int)
         self.font_size = retyped(raw.FPDFText_GetFontSize, ctypes.c_double, void_p, c_int)
         self.loose_box = retyped(raw.FPDFText_GetLooseCharBox, c_int, void_p, c_int, void_p)
@@ -166,11 +167,12 @@ class Speedups:
         if done != 0:
             raise RuntimeError("the compiled word loop rejected its arguments")
         n, styles = counts
+        # arrays, not lists: the caller indexes and iterates them (floats made as it goes)
         return PageWords(
-            starts[:n].tolist(),
-            ends[:n].tolist(),
-            boxes[: 4 * n].tolist(),
-            style_of[:n].tolist(),
+            starts[:n],
+            ends[:n],
+            boxes[: 4 * n],
+            style_of[:n],
             fonts[:styles].tolist(),
             sizes[:styles].tolist(),
             firsts[:styles].tolist(),

@@ -171,19 +171,21 @@ class PdfiumDocument:
             raise FileSizeTooLarge(
                 f"page {budget.number} has {count} characters; the limit is {_MAX_CHARS}"
             )
-        buf = ctypes.create_string_buffer((count + 1) * 2)
-        raw.FPDFText_GetText(tp, 0, count, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
-        text = buf.raw[: count * 2].decode("utf-16-le", errors="replace")
+        tp_address = ctypes.cast(tp, ctypes.c_void_p).value or 0
+        # a bytearray and its address: create_string_buffer makes a ctypes type per size (~10 µs)
+        buf = bytearray((count + 1) * 2)
+        buf_address = ctypes.addressof(ctypes.c_char.from_buffer(buf))
+        calls().get_text(tp_address, 0, count, buf_address)
+        text = buf[: count * 2].decode("utf-16-le", errors="replace")
         if len(text) != count:  # surrogate pairs: fall back to one code point per index
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
-        tp_address = ctypes.cast(tp, ctypes.c_void_p).value or 0
         # upright pages (nearly all) get their boxes mapped in the word loop; others below
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
         found = None
         if self._fast is not None and len(text) == count:  # one UTF-16 unit per character
             found = self._fast.page_words(
-                tp_address, ctypes.addressof(buf), count, frame.rotation, upright, dx, dy
+                tp_address, buf_address, count, frame.rotation, upright, dx, dy
             )
         if found is None:
             found = python_page_words(calls(), tp_address, text, frame.rotation, upright, dx, dy)

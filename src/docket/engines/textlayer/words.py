@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from docket.engines.textlayer.direction import direction_votes
@@ -32,10 +33,10 @@ class PageWords(NamedTuple):
     ``style_firsts`` is the first word of each style (to find its font again).
     """
 
-    starts: list[int]
-    ends: list[int]
-    boxes: list[float]
-    style_of: list[int]
+    starts: Sequence[int]  # lists from Python, arrays from C
+    ends: Sequence[int]
+    boxes: Sequence[float]
+    style_of: Sequence[int]
     style_fonts: list[int]
     style_sizes: list[float]
     style_firsts: list[int]
