@@ -72,8 +72,8 @@ def test_real_page_words(fast: Speedups | None, textpage: int) -> None:
     buf = _utf16("two words")
     found = fast.page_words(textpage, ctypes.addressof(buf), 9, 0, True, 0.0, 792.0)
     assert found is not None
-    assert (found.starts, found.ends) == ([0, 4], [3, 9])
-    assert found.style_of == [0, 0] and found.style_sizes == [pytest.approx(11.0)]
+    assert (list(found.starts), list(found.ends)) == ([0, 4], [3, 9])
+    assert list(found.style_of) == [0, 0] and found.style_sizes == [pytest.approx(11.0)]
     assert found.style_fonts[0] and found.style_firsts == [0]
     assert found.boxes[0] < found.boxes[2] < found.boxes[4] < found.boxes[6]
     assert found.votes == [3 + 5, 0, 0, 0]  # both words upright, by length
@@ -100,7 +100,7 @@ def test_bad_arguments_are_refused(fast: Speedups | None, textpage: int) -> None
     assert fast.scan_objects(0, 0, form=True) == []
     assert fast.path_rules(0, 0, (1, 0, 0, 1, 0, 0), (0, 0, 612, 792), 0, 4.0) == []
     empty = fast.page_words(0, 0, 0, 0, True, 0.0, 0.0)
-    assert empty is not None and empty.starts == [] and empty.votes == [0, 0, 0, 0]
+    assert empty is not None and not empty.starts and empty.votes == [0, 0, 0, 0]
 
 
 def test_str_split_matches_the_word_pattern_on_every_code_unit() -> None:
