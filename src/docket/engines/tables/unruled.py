@@ -236,14 +236,7 @@ def _form_or_contents(grid: list[list[list[Word]]]) -> bool:
     rows = [r for r in rows if r]
     firsts = [c[0].text for r in rows for c in r]
     labelled = sum(t.endswith(":") for t in firsts)
-    paired = sum(
-        any(
-            a[0].text.lower() == b[0].text.lower() and a[0].text[:1].isalpha()
-            for i, a in enumerate(r)
-            for b in r[i + 1 :]
-        )
-        for r in rows
-    )
+    paired = sum(map(_repeats_label, rows))
     if labelled >= 0.4 * len(firsts) or paired >= max(2, 0.4 * len(rows)):
         return True
     last = [r[-1] for r in rows if len(r) >= 2]
@@ -251,6 +244,19 @@ def _form_or_contents(grid: list[list[list[Word]]]) -> bool:
     if len(pages) >= 5 and all(p.isdecimal() for p in pages) and len(grid[0]) <= 3:
         nums = [int(p) for p in pages]
         return all(a <= b for a, b in pairwise(nums))
+    return False
+
+
+def _repeats_label(row: list[list[Word]]) -> bool:
+    """Whether a cell starts with the same word (any case) as an earlier, alphabetic one."""
+    seen: set[str] = set()
+    for cell in row:
+        text = cell[0].text
+        key = text.lower()
+        if key in seen:
+            return True
+        if text[:1].isalpha():
+            seen.add(key)
     return False
 
 
