@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
-from docket.engines.tables.rows import text_rows
+from docket.engines.tables.rows import WordBoxes, group_rows
 from docket.engines.tables.text import DraftCell, is_numeric
 
 _THIN = 3.0
@@ -126,8 +126,9 @@ def _steady_columns(xs: list[float], ys: list[float], v: list[Rule]) -> list[flo
     """
     bands = list(itertools.pairwise(ys))
     single: dict[float, int] = {}
+    near_v = _Near(v)
     for x in xs[1:-1]:
-        near = _near(v, x)
+        near = near_v(x)
         hits = [i for i, (a, b) in enumerate(bands) if near and _covered(near, x, a, b)]
         if len(hits) == 1:
             single[x] = hits[0]
@@ -174,9 +175,22 @@ def _covered(rules: list[Rule], pos: float, a: float, b: float) -> bool:
     return got >= need
 
 
-def _near(rules: list[Rule], pos: float) -> list[Rule]:
-    """The rules :func:`_covered` would count at ``pos``, in their order (same sums)."""
-    return [r for r in rules if abs(r.pos - pos) <= _TOL]
+class _Near:
+    """Answers "which rules lie at ``pos``" many times over: the rules :func:`_covered` would
+    count there, in their order (so the same sums). Merged rules come sorted by position, so
+    a binary search narrows the scan to a window a little wider than the tolerance."""
+
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self.pos = [r.pos for r in rules]
+        self.ordered = all(a <= b for a, b in itertools.pairwise(self.pos))
+
+    def __call__(self, pos: float) -> list[Rule]:
+        rules = self.rules
+        if self.ordered:
+            lo = bisect.bisect_left(self.pos, pos - 2 * _TOL)
+            rules = rules[lo : bisect.bisect_right(self.pos, pos + 2 * _TOL, lo)]
+        return [r for r in rules if abs(r.pos - pos) <= _TOL]
 
 
 def grid_cells(
@@ -212,8 +226,9 @@ def grid_cells(
             near = [h for h in page_h or grid.h if low <= h.pos <= ys[r + 1] + 3]
             under[r] = [h for h in _join(near, 8.0) if h.end - h.start < 0.9 * width]
     filled = set(slots)
-    v_near = [_near(grid.v, x) for x in xs]
-    h_near = {y: _near(grid.h, y) for y in ruled_y}
+    near_v, near_h = _Near(grid.v), _Near(grid.h)
+    v_near = [near_v(x) for x in xs]
+    h_near = {y: near_h(y) for y in ruled_y}
 
     # a missing rule only makes a span when text crosses it, or when an underline runs across
     # it and the span would not join two slots that both hold text
@@ -293,30 +308,35 @@ def _split_rows(grid: Grid, words: list[Word]) -> list[float]:
     ys = list(grid.ys)
     xs = grid.xs
     out = [ys[0]]
-    by_y = sorted(words, key=lambda w: w.bbox.cy)
-    centres = [w.bbox.cy for w in by_y]
+    keyed = sorted([((b.top + b.bottom) / 2, n) for n, b in enumerate([w.bbox for w in words])])
+    by_y = [words[n] for _, n in keyed]  # by centre, a stable sort
+    centres = [cy for cy, _ in keyed]
     for top, bottom in itertools.pairwise(ys):
-        band = by_y[bisect.bisect_left(centres, top) : bisect.bisect_left(centres, bottom)]
-        if len(band) < 2 or band[-1].bbox.cy - band[0].bbox.cy < 0.6 * band[0].bbox.height:
+        lo, hi = bisect.bisect_left(centres, top), bisect.bisect_left(centres, bottom)
+        if hi - lo < 2 or centres[hi - 1] - centres[lo] < 0.6 * by_y[lo].bbox.height:
             out.append(bottom)  # one line of text: nothing to split
             continue
-        rows = text_rows(band)
+        band = WordBoxes.of(by_y[lo:hi])
+        lines = group_rows(band)  # text lines; their phrases do not matter here
+        rows = lines.rows
         if len(rows) >= 2:
+            lefts, rights = band.lefts, band.rights
             occupancy = [
-                len({bisect.bisect_right(xs, w.bbox.cx) for w in row.words}) for row in rows
+                len({bisect.bisect_right(xs, (lefts[i] + rights[i]) / 2) for i in row})
+                for row in rows
             ]
             full = max(occupancy)
             starts = [
                 i for i, n in enumerate(occupancy) if full >= 2 and n >= max(2, (full + 1) // 2)
             ]
             numeric = sum(
-                sum(is_numeric(w.text) for w in rows[i].words) >= 0.3 * len(rows[i].words)
+                sum(is_numeric(band.words[j].text) for j in rows[i]) >= 0.3 * len(rows[i])
                 for i in starts
             )
-            short = sum(len(rows[i].words) for i in starts) <= 4 * sum(occupancy[i] for i in starts)
+            short = sum(len(rows[i]) for i in starts) <= 4 * sum(occupancy[i] for i in starts)
             if (len(starts) >= 4 and short) or (len(starts) >= 2 and numeric >= 2):
                 for i in starts[1:]:
-                    cut = (rows[i - 1].bbox.bottom + rows[i].bbox.top) / 2
+                    cut = (lines.bottoms[i - 1] + lines.tops[i]) / 2
                     out.append(cut)
         out.append(bottom)
     return sorted(out)

@@ -39,18 +39,33 @@ def words_box(words: list[Word]) -> BBox:
 
 
 def join_words(words: list[Word]) -> str:
-    """Words of one cell in reading order: lines top to bottom, words left to right."""
+    """Words of one cell in reading order: lines top to bottom, words left to right.
+
+    A word continues the line when its centre is within half its height of the previous one's.
+    """
     if len(words) <= 1:
         return words[0].text if words else ""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.bbox.cy, w.bbox.left)):
-        if lines and abs(w.bbox.cy - lines[-1][-1].bbox.cy) <= 0.5 * max(w.bbox.height, 1.0):
-            lines[-1].append(w)
+    keyed = sorted(  # by centre, then left edge, then position (a stable sort)
+        [
+            ((b.top + b.bottom) / 2, b.left, n, b.bottom - b.top)
+            for n, b in enumerate([w.bbox for w in words])
+        ]
+    )
+    lines: list[list[tuple[float, int]]] = []
+    last = 0.0
+    for cy, left, n, h in keyed:
+        if lines and abs(cy - last) <= 0.5 * (1.0 if h < 1.0 else h):
+            lines[-1].append((left, n))
         else:
-            lines.append([w])
-    parts = [" ".join(x.text for x in sorted(ln, key=lambda x: x.bbox.left)) for ln in lines]
+            lines.append([(left, n)])
+        last = cy
+    parts = [" ".join([words[n].text for _, n in sorted(ln, key=_first)]) for ln in lines]
     text = " ".join(parts)
     return _HYPHEN.sub(r"\1\2", text) if len(parts) > 1 else text
+
+
+def _first(item: tuple[float, int]) -> float:
+    return item[0]
 
 
 @dataclass(slots=True)
