@@ -124,12 +124,10 @@ def _steady_columns(xs: list[float], ys: list[float], v: list[Rule]) -> list[flo
     Boxes drawn around single lines of text (white line backgrounds in word-processor output)
     end at a different x on every line; a table's header-only separators all sit in one row.
     """
-    bands = list(itertools.pairwise(ys))
     single: dict[float, int] = {}
     near_v = _Near(v)
     for x in xs[1:-1]:
-        near = near_v(x)
-        hits = [i for i, (a, b) in enumerate(bands) if near and _covered(near, x, a, b)]
+        hits = [i for i, ruled in enumerate(_covers(near_v(x), ys)) if ruled]
         if len(hits) == 1:
             single[x] = hits[0]
     if len(set(single.values())) < 2:
@@ -158,27 +156,10 @@ def _join(rules: list[Rule], gap: float) -> list[Rule]:
     return out
 
 
-def _covered(rules: list[Rule], pos: float, a: float, b: float) -> bool:
-    """Whether rules at ``pos`` cover most of the span ``a``..``b``.
-
-    Asked thousands of times on a big grid: only overlapping rules add to the sum (the others
-    would add 0.0), and ``min``/``max`` are spelled out.
-    """
-    need = 0.6 * (b - a)
-    got = 0.0
-    for r in rules:
-        if abs(r.pos - pos) <= _TOL:
-            hi = b if b < r.end else r.end
-            lo = a if a > r.start else r.start
-            if hi > lo:
-                got += hi - lo
-    return got >= need
-
-
 class _Near:
-    """Answers "which rules lie at ``pos``" many times over: the rules :func:`_covered` would
-    count there, in their order (so the same sums). Merged rules come sorted by position, so
-    a binary search narrows the scan to a window a little wider than the tolerance."""
+    """Answers "which rules lie at ``pos``" (within the tolerance) many times over, keeping
+    the rules' order (so coverage sums add up the same). Merged rules come sorted by position,
+    so a binary search narrows the scan to a window a little wider than the tolerance."""
 
     def __init__(self, rules: list[Rule]) -> None:
         self.rules = rules
@@ -225,20 +206,23 @@ def grid_cells(
             low = max(w.bbox.bottom for w in bands[r]) - 1
             near = [h for h in page_h or grid.h if low <= h.pos <= ys[r + 1] + 3]
             under[r] = [h for h in _join(near, 8.0) if h.end - h.start < 0.9 * width]
-    filled = set(slots)
+    full = [[False] * nc for _ in range(nr)]  # slots that hold text
+    for r, c in slots:
+        if 0 <= c < nc:
+            full[r][c] = True
     near_v, near_h = _Near(grid.v), _Near(grid.h)
-    v_near = [near_v(x) for x in xs]
-    h_near = {y: near_h(y) for y in ruled_y}
+    v_ruled = [_covers(near_v(xs[c]), ys) for c in range(1, nc)]  # [c - 1][r]: right of c - 1
+    h_ruled: dict[float, list[bool]] = {}  # ruled row line -> per column
 
     # a missing rule only makes a span when text crosses it, or when an underline runs across
     # it and the span would not join two slots that both hold text
     def v_open(r: int, c: int, has_text: bool) -> bool:  # boundary right of column c, row r
-        x = xs[c + 1]
-        if _covered(v_near[c + 1], x, ys[r], ys[r + 1]):
+        if v_ruled[c][r] or not bands[r]:
             return False
+        x = xs[c + 1]
         if any(w.bbox.left < x - 1 and w.bbox.right > x + 1 for w in bands[r]):
             return True
-        return not (has_text and (r, c + 1) in filled) and any(
+        return not (has_text and full[r][c + 1]) and any(
             h.start < x - 3 and h.end > x + 3 for h in under[r]
         )
 
@@ -261,8 +245,12 @@ def grid_cells(
 
     def h_sep(r: int, c: int, top_label: bool) -> bool:  # boundary below row r in column c
         y = ys[r + 1]
-        if y in ruled_y and _covered(h_near[y], y, xs[c], xs[c + 1]):
-            return True
+        if y in ruled_y:
+            ruled = h_ruled.get(y)
+            if ruled is None:
+                ruled = h_ruled[y] = _covers(near_h(y), xs)
+            if ruled[c]:
+                return True
         # no rule here: a text label runs on over the rows below that are empty or continue it
         # in lower case (a wrapped, row-spanning label); or text crosses the line
         if top_label:
@@ -271,32 +259,54 @@ def grid_cells(
                 return False
         return y not in ruled_y or c not in crossing(r)
 
-    owner: dict[tuple[int, int], DraftCell] = {}
+    owner: list[list[DraftCell | None]] = [[None] * nc for _ in range(nr)]
     cells: list[DraftCell] = []
     for r in range(nr):
+        mine = owner[r]
         for c in range(nc):
-            if (r, c) in owner:
+            if mine[c] is not None:
                 continue
             c1 = c + 1
-            has_text = (r, c) in filled
-            while c1 < nc and (r, c1) not in owner and v_open(r, c1 - 1, has_text):
-                has_text = has_text or (r, c1) in filled
+            has_text = full[r][c]
+            while c1 < nc and mine[c1] is None and v_open(r, c1 - 1, has_text):
+                has_text = has_text or full[r][c1]
                 c1 += 1
             r1 = r + 1
             top_label = label(r, c)
             while r1 < nr and all(
-                not h_sep(r1 - 1, k, top_label) and (r1, k) not in owner for k in range(c, c1)
+                not h_sep(r1 - 1, k, top_label) and owner[r1][k] is None for k in range(c, c1)
             ):
                 r1 += 1
             cell = DraftCell(r, c, r1, c1, BBox(xs[c], ys[r], xs[c1], ys[r1]))
             for rr in range(r, r1):
-                for cc in range(c, c1):
-                    owner[(rr, cc)] = cell
+                owner[rr][c:c1] = [cell] * (c1 - c)
             cells.append(cell)
     for w, (r, c) in zip(words, at, strict=True):
         if 0 <= r < nr and 0 <= c < nc:
-            owner[(r, c)].words.append(w)
+            got = owner[r][c]
+            assert got is not None  # every slot has its cell by now
+            got.words.append(w)
     return cells, ys
+
+
+def _covers(rules: list[Rule], edges: list[float]) -> list[bool]:
+    """For each span between consecutive ``edges`` of one line, whether ``rules`` (those at
+    that line, see :class:`_Near`) cover most of it: one call for a whole row or column.
+
+    Only overlapping rules add to the sum (the others would add 0.0); ``min``/``max`` are
+    spelled out since a big grid asks this thousands of times.
+    """
+    out: list[bool] = []
+    for a, b in itertools.pairwise(edges):
+        need = 0.6 * (b - a)
+        got = 0.0
+        for r in rules:
+            hi = b if b < r.end else r.end
+            lo = a if a > r.start else r.start
+            if hi > lo:
+                got += hi - lo
+        out.append(got >= need)
+    return out
 
 
 def _reading(w: Word) -> tuple[float, float]:
