@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from docket.domain.document import PageContent
+from docket.domain.parse_options import ParseOptions
 from docket.engines.textlayer.pdfium import PdfiumTextLayer
+from docket.pipeline.parse import parse_document
 from fixtures import pdfs
 
 
@@ -100,6 +102,39 @@ def _with_nested_forms() -> bytes:
         stream(form, inner),
         stream(b"", page),
     ]
+    return _pdf(objs)
+
+
+def test_text_beyond_the_bmp_reads_the_same() -> None:
+    """A font whose ToUnicode map gives U+1F600: pdfium's text has surrogate pairs, which the
+    Python path reads unit by unit (the compiled loop is not used for that page); word texts
+    pair the halves up again."""
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
+        b"1 begincodespacerange <00> <FF> endcodespacerange\n"
+        b"2 beginbfchar <41> <D83DDE00> <42> <0042> endbfchar\n"
+        b"endcmap CMapName currentdict /CMap defineresource pop end end"
+    )
+    content = b"BT /F1 12 Tf 72 700 Td (AB BA AAB) Tj ET"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R"
+        b" >> >> /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(cmap), cmap),
+    ]
+    data = _pdf(objs)
+    pages = _assert_same(data)
+    assert isinstance(pages[0], PageContent)
+    smile = "\U0001f600"
+    assert [w.text for w in pages[0].words] == [f"{smile}B", f"B{smile}", f"{smile}{smile}B"]
+    parsed = parse_document(data, ParseOptions(ocr=False))  # encodable: no stray halves
+    assert f"{smile}{smile}B" in parsed.markdown and parsed.model_dump_json()
+
+
+def _pdf(objs: list[bytes]) -> bytes:
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for number, body in enumerate(objs, start=1):

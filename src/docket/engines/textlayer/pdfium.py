@@ -11,6 +11,7 @@ native errors become :class:`DocketError` here. Rules and images: :mod:`.graphic
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
 from bisect import bisect_left
 from collections.abc import Callable, Iterator
@@ -45,6 +46,7 @@ _FONT_BOLD_FLAG = 1 << 18  # PDF font descriptor ForceBold
 _FONT_ITALIC_FLAG = 1 << 6
 _NO_FONT = (False, False, "")
 
+_HALF = re.compile("[\ud800-\udfff]")
 _graphics = read_graphics  # by this name so that bench/parse_stages.py can time it
 
 
@@ -159,11 +161,8 @@ class PdfiumDocument:
         self._fonts[key] = (bold, italic, name)
         return bold, italic, name
 
-    def _words(
-        self, textpage: Any, frame: Frame, raw: Any, budget: Budget
-    ) -> tuple[list[Word], int]:
+    def _words(self, tp: Any, frame: Frame, raw: Any, budget: Budget) -> tuple[list[Word], int]:
         """The page's words and its dominant text direction (see :func:`text_direction`)."""
-        tp = textpage
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
             return [], 0
@@ -177,13 +176,14 @@ class PdfiumDocument:
         buf_address = ctypes.addressof(ctypes.c_char.from_buffer(buf))
         calls().get_text(tp_address, 0, count, buf_address)
         text = buf[: count * 2].decode("utf-16-le", errors="replace")
-        if len(text) != count:  # surrogate pairs: fall back to one code point per index
+        one_unit_each = len(text) == count  # what the compiled loop reads the buffer as
+        if not one_unit_each:  # surrogate pairs: fall back to one code point per index
             text = "".join(chr(raw.FPDFText_GetUnicode(tp, i) or 0xFFFD) for i in range(count))
         # upright pages (nearly all) get their boxes mapped in the word loop; others below
         upright = not frame.rotation
         dx, dy = frame.left, frame.height0 + frame.bottom
         found = None
-        if self._fast is not None and len(text) == count:  # one UTF-16 unit per character
+        if self._fast is not None and one_unit_each:
             found = self._fast.page_words(
                 tp_address, buf_address, count, frame.rotation, upright, dx, dy
             )
@@ -209,6 +209,8 @@ class PdfiumDocument:
         texts = plain.replace("\ufffe", " ").split() if "\ufffe" in plain else plain.split()
         if len(texts) != len(starts):
             raise RuntimeError("word split mismatch")  # cannot happen: tests split every code unit
+        if not one_unit_each:  # pdfium counts UTF-16 units: pair the surrogate halves up
+            texts = [_paired(t) if _HALF.search(t) else t for t in texts]
         hyphen = text.find("\ufffe")
         while hyphen >= 0:  # pdfium's line-end hyphen: kept for dehyphenation
             k = bisect_left(ends, hyphen)
@@ -273,3 +275,9 @@ def _translate(exc: Any, raw: Any, password: str | None) -> DocketError:
     if code == raw.FPDF_ERR_SECURITY:
         return PasswordProtectedFile("the PDF uses an unsupported security handler")
     return CorruptFile("the file is not a readable PDF (damaged or truncated)")
+
+
+def _paired(word: str) -> str:
+    """A word whose characters include UTF-16 surrogate halves, with each pair made one
+    character (a lone half becomes U+FFFD): such text cannot be encoded as UTF-8 otherwise."""
+    return word.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
