@@ -94,13 +94,17 @@ def grids(h: list[Rule], v: list[Rule]) -> list[Grid]:
     for i, hr in enumerate(h):
         lo = bisect.bisect_left(vx, hr.start - _TOL)
         hi = bisect.bisect_right(vx, hr.end + _TOL)
+        a = -1  # the root of this rule's group, found on its first touch
         for k in range(lo, hi):
             j = order[k]
             vr = v[j]
             if vr.start - _TOL <= hr.pos <= vr.end + _TOL:
-                a, b = find(i), find(len(h) + j)
+                if a < 0:
+                    a = find(i)
+                b = find(len(h) + j)
                 if a != b:
                     parent[a] = b
+                    a = b  # only this loop joins this rule's group: its root is now b
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, hr in enumerate(h):
         groups.setdefault(find(i), ([], []))[0].append(hr)
