@@ -1,12 +1,11 @@
 """Hatch build hook: compile the text layer's optional C speedups (``_speedups.c``).
 
 The library is plain C (no Python headers, no pdfium headers or linking; pdfium's functions are
-passed in at run time), compiled with the system C compiler (``$CC``, else ``cc``). Editable
-installs (``pip install -e .``, what ``scripts/bootstrap`` runs) build it next to its source,
-where the source tree is imported from; wheels carry it and are then platform wheels. Without a
-compiler, or if compiling fails, the install goes on with a warning and Docket runs the same
-loops in Python (same output, slower). ``DOCKET_BUILD_SPEEDUPS=0`` skips the build.
-"""
+passed in at run time), compiled with the system C compiler (``$CC``, else cc, gcc or clang).
+Editable installs (``pip install -e .``, what ``scripts/bootstrap`` runs) build it next to its
+source, where the source tree is imported from; wheels carry it and are then platform wheels.
+Without a compiler, or if compiling fails, the install goes on with a warning and Docket runs
+the same loops in Python (same output, slower). ``DOCKET_BUILD_SPEEDUPS=0`` skips the build."""
 
 from __future__ import annotations
 
@@ -35,14 +34,35 @@ def _warn(message: str) -> None:
     )
 
 
+def find_compiler() -> list[str] | None:
+    """``$CC`` if set (it may carry flags), else the first of cc, gcc, clang on PATH."""
+    configured = os.environ.get("CC", "").strip()
+    if configured:
+        command = shlex.split(configured)
+        return command if shutil.which(command[0]) else None
+    found = next((name for name in ("cc", "gcc", "clang") if shutil.which(name)), None)
+    return [found] if found else None
+
+
 def compile_speedups(root: Path, target: Path) -> bool:
-    """Compile the library to ``target`` (atomically: running processes may be loading it)."""
+    """Compile the library to ``target`` (atomically: running processes may be loading it).
+
+    Without a compiler, or when compiling fails, an old library at ``target`` is removed too:
+    the install then runs the Python path, as its warning says.
+    """
+    built = _compile(root, target)
+    if not built:
+        target.unlink(missing_ok=True)
+    return built
+
+
+def _compile(root: Path, target: Path) -> bool:
     if os.environ.get("DOCKET_BUILD_SPEEDUPS", "1").strip() == "0":
         _warn("DOCKET_BUILD_SPEEDUPS=0")
         return False
-    compiler = shlex.split(os.environ.get("CC") or "cc")
-    if not compiler or shutil.which(compiler[0]) is None:
-        _warn(f"no C compiler found ({' '.join(compiler) or '$CC is empty'})")
+    compiler = find_compiler()
+    if compiler is None:
+        _warn(f"no C compiler found ($CC={os.environ.get('CC', '')!r}, cc, gcc, clang)")
         return False
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=".speedups-", suffix=".tmp", dir=target.parent)
