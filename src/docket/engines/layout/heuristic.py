@@ -12,13 +12,9 @@ import re
 from docket.domain.document import Block, BlockType, Line, PageContent
 from docket.domain.geometry import BBox
 from docket.engines.layout.formulas import merge_formula_pieces
-from docket.engines.layout.lines import (
-    MARKER,
-    build_lines,
-    line_box,
-    normalise_font_sizes,
-)
+from docket.engines.layout.lines import MARKER, edge_lines, line_box, normalise_edges
 from docket.engines.layout.reading_order import order
+from docket.engines.layout.word_edges import WordEdges
 
 _BULLET = MARKER
 _KEY_VALUE = re.compile(r"^([^:\s][^:]{0,39}):\s*(\S.*)?$")
@@ -36,28 +32,28 @@ _PAGE_NUMBER = re.compile(
     r"^(page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE
 )
 _SENTENCE_END = (".", ",", ";")
+_ALNUM = re.compile(r"[^\W_]")  # one character for which ``str.isalnum`` holds
 
 
 class HeuristicLayout:
     """:class:`~docket.engines.base.LayoutEngine` from geometry and font cues."""
 
     def analyze(self, page: PageContent, tables: list[Block]) -> list[Block]:
-        body = normalise_font_sizes(page.words)
+        edges = WordEdges.of(page.words)
+        body = normalise_edges(edges)
         table_boxes = [t.bbox for t in tables]
         figure_boxes = [
             b
             for b in page.images
-            if not _inside_any(b, table_boxes, 0.5) and not _is_backdrop(b, page)
+            if not _inside_any(b, table_boxes, 0.5) and not _is_backdrop(b, page, edges)
         ]
-        boxes = [*table_boxes, *figure_boxes]
-        words = (
-            [w for w in page.words if not any(_holds(o, w.bbox) for o in boxes)]
-            if boxes
-            else page.words
-        )
-        lines = build_lines(words)
+        kept = edges
+        for box in (*table_boxes, *figure_boxes):
+            inside = kept.centred_in(box.left, box.top, box.right, box.bottom)
+            kept = kept.select([not x for x in inside])
+        lines = edge_lines(kept)
         blocks = self._paragraphs(lines, body, page.number, page.height)
-        blocks.extend(self._figures(page, figure_boxes))
+        blocks.extend(self._figures(page, edges, figure_boxes))
         blocks.extend(tables)
         gutter = max(6.0, 0.8 * body)
         return order(blocks, [b.bbox for b in blocks], gutter)
@@ -109,13 +105,14 @@ class HeuristicLayout:
             kind = BlockType.PAGE_NUMBER
         return Block(type=kind, page=page, bbox=box, text=text, level=level, lines=lines)
 
-    def _figures(self, page: PageContent, boxes: list[BBox]) -> list[Block]:
+    def _figures(self, page: PageContent, edges: WordEdges, boxes: list[BBox]) -> list[Block]:
         out: list[Block] = []
         for box in _merge_overlapping(boxes):
             if box.area < 0.005 * page.width * page.height:
                 continue
-            inner = [w for w in page.words if _holds(box, w.bbox)]
-            lines = build_lines(inner)
+            lines = edge_lines(
+                edges.select(edges.centred_in(box.left, box.top, box.right, box.bottom))
+            )
             out.append(
                 Block(
                     type=BlockType.FIGURE,
@@ -130,43 +127,49 @@ class HeuristicLayout:
 
 
 def _continues(group: list[Line], ln: Line, body: float) -> bool:
+    # runs for every line of every page: edges are read once, and ``min``/``max`` of two are
+    # spelled out in their exact builtin semantics (``min(a, b)`` is ``b if b < a else a``)
     prev = group[-1]
-    ph, h = prev.bbox.height, ln.bbox.height
+    pb, b = prev.bbox, ln.bbox
+    ph, h = pb.bottom - pb.top, b.bottom - b.top
     if ph <= 0 or h <= 0:
         return False
-    gap = ln.bbox.top - prev.bbox.bottom
-    if gap < -0.5 * min(ph, h) or gap > 0.75 * max(ph, h):
+    gap = b.top - pb.bottom
+    if gap < -0.5 * (h if h < ph else ph) or gap > 0.75 * (h if h > ph else ph):
         return False
     ps, s = prev.font_size, ln.font_size
-    if ps and s and abs(ps - s) > 0.15 * max(ps, s):
+    if ps and s and abs(ps - s) > 0.15 * (s if s > ps else ps):
         return False
     if prev.bold != ln.bold and (len(group) == 1 or len(prev.words) < 8):
         return False
-    first = ln.words[0].text if ln.words else ""
-    if _BULLET.match(first) and len(ln.words) > 1:
+    words = ln.words
+    if len(words) > 1 and _BULLET.match(words[0].text):
         return False
-    overlap = min(prev.bbox.right, ln.bbox.right) - max(prev.bbox.left, ln.bbox.left)
+    left, right = b.left, b.right
+    p_left, p_right = pb.left, pb.right
+    overlap = (right if right < p_right else p_right) - (left if left > p_left else p_left)
     if overlap <= 0:
         return False
     em = max(s or ps or body, 1.0)
-    if len(group) == 1 and prev.bbox.left - ln.bbox.left > 0.4 * ln.bbox.width:
+    if len(group) == 1 and p_left - left > 0.4 * (right - left):
         return False  # a short right-set line ('Confidential', a date) above a paragraph
     head = group[0]
-    listed = bool(head.words) and _BULLET.match(head.words[0].text) is not None
-    if listed and ln.bbox.left < head.bbox.left + 0.5 * em:
+    head_words = head.words
+    listed = bool(head_words) and _BULLET.match(head_words[0].text) is not None
+    if listed and left < head.bbox.left + 0.5 * em:
         # a list item's continuation is indented past its marker
-        return ln.bbox.left > head.words[0].bbox.right
-    if _is_key_value(ln) or (_is_key_value(prev) and prev.bbox.width < 0.85 * ln.bbox.width):
+        return left > head_words[0].bbox.right
+    if _is_key_value(ln) or (_is_key_value(prev) and p_right - p_left < 0.85 * (right - left)):
         return False
-    right = max(x.bbox.right for x in group[-3:])
-    if prev.text.rstrip().endswith((".", ":", "!", "?")) and prev.bbox.right < right - 4 * em:
+    reach = max([x.bbox.right for x in group[-3:]])
+    if prev.text.rstrip().endswith((".", ":", "!", "?")) and p_right < reach - 4 * em:
         return False  # a short last line closes its paragraph
     # a first-line indent (below a line flush with the one before) starts a new paragraph
     return (
         listed
         or len(group) < 2
-        or ln.bbox.left <= prev.bbox.left + 0.8 * em
-        or abs(prev.bbox.left - group[-2].bbox.left) >= 0.5 * em
+        or left <= p_left + 0.8 * em
+        or abs(p_left - group[-2].bbox.left) >= 0.5 * em
     )
 
 
@@ -197,23 +200,18 @@ def _typical_size(lines: list[Line]) -> float:
     return sizes[len(sizes) // 2] if sizes else 0.0
 
 
-def _is_backdrop(box: BBox, page: PageContent) -> bool:
+def _is_backdrop(box: BBox, page: PageContent, edges: WordEdges) -> bool:
     """A page-sized image under much text (a scan with its OCR layer, a background) is no figure."""
     if box.area < 0.5 * page.width * page.height:
         return False
-    left, top, right, bottom = box.left, box.top, box.right, box.bottom
-    inside = 0
-    for w in page.words:
-        b = w.bbox
-        x, y = (b.left + b.right) / 2, (b.top + b.bottom) / 2
-        if left <= x <= right and top <= y <= bottom:
-            inside += 1
-    return inside >= 40
+    return sum(edges.centred_in(box.left, box.top, box.right, box.bottom)) >= 40
 
 
 def _is_key_value(ln: Line) -> bool:
     """A short label and a colon, then a value: 'Invoice date: 12 March 2026'."""
     text = ln.text
+    if ":" not in text:  # most lines: no need to run the pattern
+        return False
     m = _KEY_VALUE.match(text)
     if not m or len(text) > 90 or (text.rstrip().endswith((".", ";")) and len(text) > 60):
         return False
@@ -229,7 +227,7 @@ def _running_heads(lines: list[Line], height: float) -> dict[int, BlockType]:
     E.g. '400  BRITISH HUSBANDRY.  [Ch. XIX.' is furniture even on a single page, where no
     repetition shows. Maps ``id(line)`` to HEADER / FOOTER.
     """
-    real = [ln for ln in lines if any(c.isalnum() for c in ln.text)]
+    real = [ln for ln in lines if _ALNUM.search(ln.text)]
     if len(real) < 3:
         return {}
     top = min(ln.bbox.top for ln in real)
@@ -291,13 +289,6 @@ def _inside(inner: BBox, outer: BBox, ratio: float) -> bool:
         if inner.area > 0
         else outer.contains_point(inner.cx, inner.cy)
     )
-
-
-def _holds(outer: BBox, inner: BBox) -> bool:
-    """Whether a word's centre lies in the box (cheap: called for every word and box)."""
-    x = (inner.left + inner.right) / 2
-    y = (inner.top + inner.bottom) / 2
-    return outer.left <= x <= outer.right and outer.top <= y <= outer.bottom
 
 
 def _inside_any(inner: BBox, outers: list[BBox], ratio: float) -> bool:

@@ -6,17 +6,23 @@ text stretches every space of a line alike, so a wide gap splits only when it is
 than the row's typical space or than the spaces beside it, or when the type changes across it;
 on rows too short to tell,
 when most neighbouring rows that span it are blank there too.
+
+Every step reads the words' edges from a :class:`WordEdges` (flat lists) rather than from the
+word objects: this runs on every word of every page.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import pairwise
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from statistics import median
+from typing import Any
 
 from docket.domain.document import Line, Word
 from docket.domain.geometry import BBox
+from docket.engines.layout.word_edges import WordEdges
 
 _NEAR_ROWS = 2  # rows looked at on each side when judging a gap
 _LONE_GAP_EM = 2.0  # with no neighbour to ask, a gap this wide (in em) still splits
@@ -30,28 +36,36 @@ _BOLD_NAME = re.compile(r"bold|black|heavy|demi|medi|cmbx|cmb\d|bx\d|[-,]b(d)?$"
 
 
 def normalise_font_sizes(words: list[Word]) -> float:
+    """:func:`normalise_edges` on the words (see there)."""
+    return normalise_edges(WordEdges.of(words))
+
+
+def normalise_edges(edges: WordEdges) -> float:
     """Repair font sizes that say nothing about the glyphs (fonts scaled by the text matrix).
 
     Some producers set every font at size 1 (or 40) and scale with the matrix; the box height
-    is then the only size cue. Sizes are fixed in place so every later step sees one scale.
-    Weight flags are often missing too (TeX's CMBX fonts), so a bold font name counts.
-    Returns the repaired page's :func:`body_font_size`, counted in the same pass.
+    is then the only size cue. Sizes are fixed in place (on the words and in ``edges``) so every
+    later step sees one scale. Weight flags are often missing too (TeX's CMBX fonts), so a bold
+    font name counts. Returns the repaired page's :func:`body_font_size`, counted in the same
+    pass.
     """
-    bold_names: dict[str, bool] = {}
-    by_size: dict[float, int] = {}  # characters per exact size, in first-seen order
-    for w in words:
-        if not w.bold and w.font_name:
-            bold = bold_names.get(w.font_name)
-            if bold is None:
-                bold = bold_names[w.font_name] = _BOLD_NAME.search(w.font_name) is not None
-            w.bold = bold
-        b = w.bbox
-        h = b.bottom - b.top
-        fs = w.font_size
+    words, sizes = edges.words, edges.sizes
+    # a page has a handful of font names: ask the pattern once for each
+    names = {w.font_name for w in words if not w.bold}
+    bold_names = {name for name in names if name and _BOLD_NAME.search(name)}
+    if bold_names:
+        for w in words:
+            if not w.bold and w.font_name in bold_names:
+                w.bold = True
+    for i, top, bottom, fs in zip(range(len(sizes)), edges.tops, edges.bottoms, sizes, strict=True):
+        h = bottom - top
         if h > 0 and (fs <= 0 or not 0.35 * h <= fs <= 2.5 * h):
-            fs = w.font_size = round(h * 0.8, 1)
+            sizes[i] = words[i].font_size = round(h * 0.8, 1)
+    by_size: dict[float, int] = {}  # characters per exact size, in first-seen order
+    get = by_size.get
+    for fs, w in zip(sizes, words, strict=True):
         if fs > 0:
-            by_size[fs] = by_size.get(fs, 0) + len(w.text)
+            by_size[fs] = get(fs, 0) + len(w.text)
     return _body_size(by_size, words)
 
 
@@ -77,49 +91,81 @@ def _body_size(by_size: dict[float, int], words: list[Word]) -> float:
 
 
 class _Row:
-    __slots__ = ("bottom", "left", "lefts", "right", "top", "words")
+    """One baseline band's words, left to right, with their edges."""
 
-    def __init__(self, words: list[Word]) -> None:
-        words.sort(key=_left)
-        first = words[0].bbox
-        top, bottom, right = first.top, first.bottom, first.right
-        lefts = [first.left]
-        for w in words[1:]:
-            b = w.bbox
-            lefts.append(b.left)
-            if b.top < top:
-                top = b.top
-            if b.bottom > bottom:
-                bottom = b.bottom
-            if b.right > right:
-                right = b.right
-        self.words = words
-        self.lefts = lefts
-        self.top, self.bottom, self.left, self.right = top, bottom, first.left, right
+    __slots__ = (
+        "bottom",
+        "bottoms",
+        "left",
+        "lefts",
+        "right",
+        "rights",
+        "sizes",
+        "top",
+        "tops",
+        "words",
+    )
+
+    words: list[Word]
+    lefts: Sequence[float]
+    rights: Sequence[float]
+    tops: Sequence[float]
+    bottoms: Sequence[float]
+    sizes: Sequence[float]
+
+    def __init__(self, idx: list[int], edges: WordEdges) -> None:
+        if len(idx) > 1:
+            idx.sort(key=edges.lefts.__getitem__)  # stable: equal lefts keep baseline order
+        pick = _picker(idx)
+        self.words = list(pick(edges.words))
+        self.lefts, self.rights = pick(edges.lefts), pick(edges.rights)
+        self.tops, self.bottoms, self.sizes = (
+            pick(edges.tops),
+            pick(edges.bottoms),
+            pick(edges.sizes),
+        )
+        self.left = self.lefts[0]
+        self.top = min(self.tops)
+        self.bottom = max(self.bottoms)
+        self.right = max(self.rights)
 
     def covered(self, a: float, b: float) -> float:
         """Length of [a, b] covered by this row's words."""
         total = 0.0
-        i = max(0, bisect_right(self.lefts, a) - 1)
-        while i < len(self.words) and self.words[i].bbox.left < b:
-            box = self.words[i].bbox
-            total += max(0.0, min(b, box.right) - max(a, box.left))
+        lefts, rights = self.lefts, self.rights
+        i = max(0, bisect_right(lefts, a) - 1)
+        while i < len(lefts) and lefts[i] < b:
+            total += max(0.0, min(b, rights[i]) - max(a, lefts[i]))
             i += 1
         return total
 
 
-def _rows(words: list[Word]) -> list[_Row]:
+def _picker(idx: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
+    """Gathers the items at ``idx`` from a list (in C: ``itemgetter``)."""
+    if len(idx) > 1:
+        return itemgetter(*idx)
+    i = idx[0]
+    return lambda seq: seq[i : i + 1]
+
+
+def _rows(edges: WordEdges) -> list[_Row]:
     """Words sharing a baseline band; a row's band is its first word's, so it never grows.
 
     A growing band would chain the lines of a small-type column onto one row with the lines
     of a large-type column beside it, interleaving their words.
     """
-    groups: list[list[Word]] = []
+    tops, bottoms = edges.tops, edges.bottoms
+    centres = [t + b for t, b in zip(tops, bottoms, strict=True)]
+    keyed = sorted(zip(centres, edges.lefts, range(len(tops)), strict=True))
+    groups: list[list[int]] = []
     bands: list[tuple[float, float, float]] = []  # top, bottom, half height
-    keyed = sorted([(b.top + b.bottom, b.left, i) for i, w in enumerate(words) for b in (w.bbox,)])
+    last_top, last_bottom = float("inf"), float("-inf")  # the newest band
     for _, _, i in keyed:
-        w = words[i]
-        top, bottom = w.bbox.top, w.bbox.bottom
+        top, bottom = tops[i], bottoms[i]
+        if last_top <= top and bottom <= last_bottom and top < bottom:
+            # inside the newest band: no band can overlap it more, and ties go to the newest
+            groups[-1].append(i)
+            continue
         half = 0.5 * (bottom - top)
         best, best_overlap = -1, 0.0
         n = len(groups)
@@ -129,11 +175,12 @@ def _rows(words: list[Word]) -> list[_Row]:
             if overlap > best_overlap and overlap >= (bhalf if bhalf < half else half):
                 best, best_overlap = k, overlap
         if best >= 0:
-            groups[best].append(w)
+            groups[best].append(i)
         else:
-            groups.append([w])
+            groups.append([i])
             bands.append((top, bottom, half))
-    rows = [_Row(g) for g in groups]
+            last_top, last_bottom = top, bottom
+    rows = [_Row(g, edges) for g in groups]
     rows.sort(key=lambda r: (r.top + r.bottom) / 2)
     return rows
 
@@ -165,68 +212,94 @@ def _is_gutter(rows: list[_Row], k: int, left: BBox, right: BBox, size: float) -
 
 def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
     """Group words into line segments, top to bottom then left to right."""
-    if not words:
+    return edge_lines(WordEdges.of(words), gap_factor)
+
+
+def edge_lines(edges: WordEdges, gap_factor: float = 1.1) -> list[Line]:
+    """:func:`build_lines` on words already read into a :class:`WordEdges`."""
+    if not edges.words:
         return []
-    rows = _rows(words)
+    rows = _rows(edges)
     lines: list[Line] = []
     for k, row in enumerate(rows):
-        current: list[Word] = [row.words[0]]
-        gaps = [b.bbox.left - a.bbox.right for a, b in pairwise(row.words)]
-        typical = -1.0
-        for j, (prev, w) in enumerate(pairwise(row.words)):
-            gap = gaps[j]
-            fs = prev.font_size if prev.font_size > w.font_size else w.font_size
-            if gap <= gap_factor * fs or gap <= gap_factor:  # the common case: a plain space
-                current.append(w)
-                continue
-            size = max(fs, prev.bbox.height * 0.7, 1.0)
-            if typical < 0:
-                ranked = sorted(gaps)
-                typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
-            beside = min(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
-            lone_marker = len(current) == 1 and MARKER.match(prev.text) is not None
-            if (
-                gap > gap_factor * size
-                and not (lone_marker and gap < 6 * size)
-                and (
-                    not 0.67 < prev.bbox.height / max(w.bbox.height, 0.01) < 1.5
-                    or (
-                        gap > 2.5 * typical or (gap > 1.8 * beside and gap > 1.5 * size)
-                        if typical > 0
-                        else _is_gutter(rows, k, prev.bbox, w.bbox, size)
-                    )
-                )
-            ):
-                lines.append(_line(current))
-                current = [w]
-            else:
-                current.append(w)
-        lines.append(_line(current))
+        words = row.words
+        if len(words) == 1:
+            lines.append(Line(words, words[0].bbox))
+            continue
+        gaps = [b - a for a, b in zip(row.rights, row.lefts[1:], strict=False)]
+        sizes = row.sizes
+        # most rows hold plain spaces only: one bound on the widest gap settles them (a gap
+        # splits only past ``gap_factor`` times the larger size of its two words)
+        low = gap_factor * min(sizes)
+        if max(gaps) <= (low if low > gap_factor else gap_factor):
+            lines.append(Line(words, BBox(row.left, row.top, row.right, row.bottom)))
+            continue
+        start = 0
+        for j in _splits(rows, k, gaps, gap_factor):
+            lines.append(_line(row, start, j + 1))
+            start = j + 1
+        lines.append(_line(row, start, len(words)))
     return lines
 
 
-def _left(w: Word) -> float:
-    return w.bbox.left
+def _splits(rows: list[_Row], k: int, gaps: list[float], gap_factor: float) -> list[int]:
+    """Indices ``j`` of row ``k`` whose gap to word ``j + 1`` ends a line segment."""
+    row = rows[k]
+    words, sizes, tops, bottoms = row.words, row.sizes, row.tops, row.bottoms
+    out: list[int] = []
+    start = 0  # first word of the current segment
+    typical = -1.0
+    for j, gap in enumerate(gaps):
+        a, b = sizes[j], sizes[j + 1]
+        fs = a if a > b else b
+        if gap <= gap_factor * fs or gap <= gap_factor:  # the common case: a plain space
+            continue
+        prev_h = bottoms[j] - tops[j]
+        size = max(fs, prev_h * 0.7, 1.0)
+        if typical < 0:
+            ranked = sorted(gaps)
+            typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
+        beside = min(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
+        lone_marker = j == start and MARKER.match(words[j].text) is not None
+        if (
+            gap > gap_factor * size
+            and not (lone_marker and gap < 6 * size)
+            and (
+                not 0.67 < prev_h / max(bottoms[j + 1] - tops[j + 1], 0.01) < 1.5
+                or (
+                    gap > 2.5 * typical or (gap > 1.8 * beside and gap > 1.5 * size)
+                    if typical > 0
+                    else _is_gutter(rows, k, words[j].bbox, words[j + 1].bbox, size)
+                )
+            )
+        ):
+            out.append(j)
+            start = j + 1
+    return out
 
 
-def _line(words: list[Word]) -> Line:
-    first = words[0].bbox
-    if len(words) == 1:
-        return Line(words=words, bbox=first)
-    top, right, bottom = first.top, first.right, first.bottom
-    for w in words[1:]:
-        b = w.bbox
-        if b.top < top:
-            top = b.top
-        if b.right > right:
-            right = b.right
-        if b.bottom > bottom:
-            bottom = b.bottom
-    return Line(words=words, bbox=BBox(first.left, top, right, bottom))
+def _line(row: _Row, start: int, end: int) -> Line:
+    """Words ``start:end`` of ``row`` as one line."""
+    words = row.words[start:end]
+    if end - start == 1:
+        return Line(words, words[0].bbox)
+    box = BBox(
+        row.lefts[start],
+        min(row.tops[start:end]),
+        max(row.rights[start:end]),
+        max(row.bottoms[start:end]),
+    )
+    return Line(words, box)
 
 
 def line_box(lines: list[Line]) -> BBox:
-    box = lines[0].bbox
-    for ln in lines[1:]:
-        box = box.union(ln.bbox)
-    return box
+    """The union of the lines' boxes (the first line's own box when it is alone)."""
+    if len(lines) == 1:
+        return lines[0].bbox
+    boxes = [ln.bbox for ln in lines]
+    return BBox(
+        min([b.left for b in boxes]),
+        min([b.top for b in boxes]),
+        max([b.right for b in boxes]),
+        max([b.bottom for b in boxes]),
+    )

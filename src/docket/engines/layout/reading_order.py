@@ -20,41 +20,55 @@ T = TypeVar("T")
 _BAND_GAP = 2.5
 
 
+class _Edges:
+    """The boxes' edges as flat lists (and sort keys), read once per call to :func:`order`."""
+
+    __slots__ = ("bottoms", "lefts", "rights", "spans", "top_left", "tops")
+
+    def __init__(self, boxes: Sequence[BBox]) -> None:
+        self.tops = [b.top for b in boxes]
+        self.bottoms = [b.bottom for b in boxes]
+        self.lefts = [b.left for b in boxes]
+        self.rights = [b.right for b in boxes]
+        self.top_left = list(zip(self.tops, self.lefts, strict=True))
+        self.spans = list(zip(self.lefts, self.rights, strict=True))
+
+
 def order(items: Sequence[T], boxes: Sequence[BBox], gutter: float) -> list[T]:
-    idx = _order(list(range(len(items))), boxes, gutter, depth=0)
+    idx = _order(list(range(len(items))), _Edges(boxes), gutter, depth=0)
     return [items[i] for i in idx]
 
 
-def _order(idx: list[int], boxes: Sequence[BBox], gutter: float, depth: int) -> list[int]:
+def _order(idx: list[int], e: _Edges, gutter: float, depth: int) -> list[int]:
     if len(idx) <= 1 or depth > 40:
-        return sorted(idx, key=lambda i: (boxes[i].top, boxes[i].left))
-    bands = _split_y(idx, boxes, min_gap=_BAND_GAP * gutter)
+        return sorted(idx, key=e.top_left.__getitem__)
+    bands = _split_y(idx, e, min_gap=_BAND_GAP * gutter)
     if len(bands) > 1:
         out: list[int] = []
         for band in bands:
-            out.extend(_order(band, boxes, gutter, depth + 1))
+            out.extend(_order(band, e, gutter, depth + 1))
         return out
-    columns = _split_x(idx, boxes, gutter)
+    columns = _split_x(idx, e, gutter)
     if len(columns) > 1:
         out = []
         for col in columns:
-            out.extend(_order(col, boxes, gutter, depth + 1))
+            out.extend(_order(col, e, gutter, depth + 1))
         return out
-    strips = _split_y(idx, boxes)
+    strips = _split_y(idx, e)
     if len(strips) == 1:
-        return sorted(idx, key=lambda i: (boxes[i].top, boxes[i].left))
-    groups = _merge_compatible(strips, boxes, gutter)
+        return sorted(idx, key=e.top_left.__getitem__)
+    groups = _merge_compatible(strips, e, gutter)
     if len(groups) == 1 and len(groups[0]) == len(idx):
         # every strip shares one gutter, but no box-free vertical band spans them all
-        return sorted(idx, key=lambda i: (boxes[i].top, boxes[i].left))
+        return sorted(idx, key=e.top_left.__getitem__)
     out = []
     for g in groups:
-        out.extend(_order(g, boxes, gutter, depth + 1))
+        out.extend(_order(g, e, gutter, depth + 1))
     return out
 
 
-def _gaps_x(idx: list[int], boxes: Sequence[BBox], gutter: float) -> list[tuple[float, float]]:
-    spans = sorted((boxes[i].left, boxes[i].right) for i in idx)
+def _gaps_x(idx: list[int], e: _Edges, gutter: float) -> list[tuple[float, float]]:
+    spans = sorted(map(e.spans.__getitem__, idx))
     gaps: list[tuple[float, float]] = []
     reach = spans[0][1]
     for left, right in spans[1:]:
@@ -64,46 +78,48 @@ def _gaps_x(idx: list[int], boxes: Sequence[BBox], gutter: float) -> list[tuple[
     return gaps
 
 
-def _split_x(idx: list[int], boxes: Sequence[BBox], gutter: float) -> list[list[int]]:
-    gaps = _gaps_x(idx, boxes, gutter)
+def _split_x(idx: list[int], e: _Edges, gutter: float) -> list[list[int]]:
+    gaps = _gaps_x(idx, e, gutter)
     if not gaps:
         return [idx]
+    lefts = e.lefts
     cols: list[list[int]] = [[] for _ in range(len(gaps) + 1)]
     for i in idx:
-        k = sum(1 for g in gaps if boxes[i].left >= g[1] - 1e-6)
+        k = sum(1 for g in gaps if lefts[i] >= g[1] - 1e-6)
         cols[k].append(i)
     return [c for c in cols if c]
 
 
-def _split_y(idx: list[int], boxes: Sequence[BBox], min_gap: float = -0.5) -> list[list[int]]:
-    ordered = sorted(idx, key=lambda i: boxes[i].top)
+def _split_y(idx: list[int], e: _Edges, min_gap: float = -0.5) -> list[list[int]]:
+    tops, bottoms = e.tops, e.bottoms
+    ordered = sorted(idx, key=tops.__getitem__)
     strips: list[list[int]] = [[ordered[0]]]
-    reach = boxes[ordered[0]].bottom
+    reach = bottoms[ordered[0]]
     for i in ordered[1:]:
-        if boxes[i].top >= reach + min_gap:
+        if tops[i] >= reach + min_gap:
             strips.append([i])
         else:
             strips[-1].append(i)
-        reach = max(reach, boxes[i].bottom)
+        bottom = bottoms[i]
+        reach = max(reach, bottom)
     return strips
 
 
-def _crosses(idx: list[int], boxes: Sequence[BBox], gap: tuple[float, float]) -> bool:
+def _crosses(idx: list[int], e: _Edges, gap: tuple[float, float]) -> bool:
     mid = (gap[0] + gap[1]) / 2
-    return any(boxes[i].left < mid < boxes[i].right for i in idx)
+    lefts, rights = e.lefts, e.rights
+    return any(lefts[i] < mid < rights[i] for i in idx)
 
 
-def _merge_compatible(
-    strips: list[list[int]], boxes: Sequence[BBox], gutter: float
-) -> list[list[int]]:
+def _merge_compatible(strips: list[list[int]], e: _Edges, gutter: float) -> list[list[int]]:
     """Merge neighbouring strips that can share a column gutter."""
     groups: list[list[int]] = [strips[0]]
-    gutters: list[list[tuple[float, float]]] = [_gaps_x(strips[0], boxes, gutter)]
+    gutters: list[list[tuple[float, float]]] = [_gaps_x(strips[0], e, gutter)]
     for strip in strips[1:]:
-        own = _gaps_x(strip, boxes, gutter)
+        own = _gaps_x(strip, e, gutter)
         prev_gaps = gutters[-1]
-        shared = [g for g in prev_gaps if not _crosses(strip, boxes, g)]
-        shared += [g for g in own if not _crosses(groups[-1], boxes, g)]
+        shared = [g for g in prev_gaps if not _crosses(strip, e, g)]
+        shared += [g for g in own if not _crosses(groups[-1], e, g)]
         if shared and (prev_gaps or own):
             groups[-1] = groups[-1] + strip
             gutters[-1] = shared

@@ -1,0 +1,64 @@
+"""A page's words with their box edges and sizes as flat lists, read off the objects once.
+
+Layout touches every word of every page several times (size repair, rows, gaps, figure and
+table masks); ``word.bbox.top`` chains on objects scattered through memory cost far more than
+indexing plain float lists, so each step reads these instead.
+"""
+
+from __future__ import annotations
+
+from itertools import compress
+
+from docket.domain.document import Word
+
+
+class WordEdges:
+    """``words`` and, index for index, their box edges and font sizes."""
+
+    __slots__ = ("bottoms", "lefts", "rights", "sizes", "tops", "words")
+
+    def __init__(
+        self,
+        words: list[Word],
+        tops: list[float],
+        bottoms: list[float],
+        lefts: list[float],
+        rights: list[float],
+        sizes: list[float],
+    ) -> None:
+        self.words = words
+        self.tops = tops
+        self.bottoms = bottoms
+        self.lefts = lefts
+        self.rights = rights
+        self.sizes = sizes
+
+    @classmethod
+    def of(cls, words: list[Word]) -> WordEdges:
+        boxes = [w.bbox for w in words]
+        return cls(
+            words,
+            [b.top for b in boxes],
+            [b.bottom for b in boxes],
+            [b.left for b in boxes],
+            [b.right for b in boxes],
+            [w.font_size for w in words],
+        )
+
+    def select(self, keep: list[bool]) -> WordEdges:
+        """The words whose ``keep`` flag is set, in the same order."""
+        return WordEdges(
+            list(compress(self.words, keep)),
+            list(compress(self.tops, keep)),
+            list(compress(self.bottoms, keep)),
+            list(compress(self.lefts, keep)),
+            list(compress(self.rights, keep)),
+            list(compress(self.sizes, keep)),
+        )
+
+    def centred_in(self, left: float, top: float, right: float, bottom: float) -> list[bool]:
+        """For each word, whether its box centre lies in the given box (edges included)."""
+        return [
+            left <= (x0 + x1) / 2 <= right and top <= (y0 + y1) / 2 <= bottom
+            for x0, x1, y0, y1 in zip(self.lefts, self.rights, self.tops, self.bottoms, strict=True)
+        ]
