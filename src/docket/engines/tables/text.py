@@ -93,22 +93,18 @@ def finish_cells(
     start_cols = sorted({d.col for d in drafts if d.words})
     row_starts, col_starts = set(start_rows), set(start_cols)
 
-    def new_index(starts: list[int], v: int) -> int:
-        """Index of the last start at or before ``v`` (0 when none)."""
-        idx = bisect_right(starts, v) - 1
-        return idx if idx > 0 else 0
-
     cells: list[TableCell] = []
     seen: set[tuple[int, int]] = set()
     for d in sorted(drafts, key=lambda d: (d.row, d.col)):
-        r0 = new_index(start_rows, d.row)
-        c0 = new_index(start_cols, d.col)
-        r1 = new_index(start_rows, d.end_row - 1) + 1
-        c1 = new_index(start_cols, d.end_col - 1) + 1
+        # new indices: of the last kept start at or before the old one (0 when none)
+        r0 = max(bisect_right(start_rows, d.row) - 1, 0)
+        c0 = max(bisect_right(start_cols, d.col) - 1, 0)
         if (r0, c0) in seen:
             continue
         if not d.words and (d.row not in row_starts or d.col not in col_starts):
             continue
+        r1 = max(bisect_right(start_rows, d.end_row - 1) - 1, 0) + 1
+        c1 = max(bisect_right(start_cols, d.end_col - 1) - 1, 0) + 1
         seen.add((r0, c0))
         cells.append(
             TableCell(

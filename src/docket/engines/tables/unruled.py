@@ -183,22 +183,27 @@ def _columns(run: list[TextRow]) -> list[tuple[float, float]]:
     return cols
 
 
-def _column_finder(cols: list[tuple[float, float]]) -> Callable[[float], int]:
-    """:func:`_col_of` for many words: a binary search when ``cols`` are in order (they are, as
-    :func:`_columns` makes them), falling back to the scan for words outside every column."""
+def _column_finder(cols: list[tuple[float, float]]) -> Callable[[list[Word]], list[int]]:
+    """:func:`_col_of` for each of many words (by centre): a binary search when ``cols`` are in
+    order (they are, as :func:`_columns` makes them), else or outside every column the scan."""
     starts = [a for a, _ in cols]
     ends = [b for _, b in cols]
-    if starts != sorted(starts) or ends != sorted(ends):
-        return lambda x: _col_of(x, cols)
     n = len(cols)
+    if starts != sorted(starts) or ends != sorted(ends):
+        return lambda words: [_col_of(x, cols) for x in _centres(words)]
 
-    def find(x: float) -> int:
-        k = bisect_left(ends, x)  # the first column ending at or after x ...
-        if k < n and starts[k] <= x:  # ... is the first that holds it, if any does
-            return k
-        return _col_of(x, cols)
+    def find(words: list[Word]) -> list[int]:
+        # the first column ending at or after x is the first that holds it, if any does
+        return [
+            k if (k := bisect_left(ends, x)) < n and starts[k] <= x else _col_of(x, cols)
+            for x in _centres(words)
+        ]
 
     return find
+
+
+def _centres(words: list[Word]) -> list[float]:
+    return [(b.left + b.right) / 2 for b in [w.bbox for w in words]]
 
 
 def _col_of(x: float, cols: list[tuple[float, float]]) -> int:
@@ -416,12 +421,12 @@ def detect_unruled(
             continue
         grid: list[list[list[Word]]] = []
         spans: list[dict[int, int]] = []
-        col_of = _column_finder(cols)
+        cols_of = _column_finder(cols)
         for row in run:
             cells: list[list[Word]] = [[] for _ in cols]
             span: dict[int, int] = {}
             for p in row.phrases:
-                ks = [col_of((w.bbox.left + w.bbox.right) / 2) for w in p.words]
+                ks = cols_of(p.words)
                 distinct = len(set(ks))
                 if distinct == 1:
                     cells[ks[0]].extend(p.words)
