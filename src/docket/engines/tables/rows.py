@@ -31,7 +31,7 @@ class Phrase:
 
     @property
     def text(self) -> str:
-        return " ".join(w.text for w in self.words)
+        return " ".join([w.text for w in self.words])
 
 
 @dataclass(slots=True)
@@ -44,7 +44,9 @@ class TextRow:
 
     @property
     def height(self) -> float:
-        return max(self.bbox.height, 1.0)
+        """At least 1pt (``max`` spelled out: asked for every pair of rows)."""
+        h = self.bbox.bottom - self.bbox.top
+        return 1.0 if h < 1.0 else h
 
 
 @dataclass(slots=True)

@@ -27,10 +27,10 @@ def union_all(boxes: list[BBox]) -> BBox:
     if len(boxes) == 1:
         return boxes[0]
     return BBox(
-        min(b.left for b in boxes),
-        min(b.top for b in boxes),
-        max(b.right for b in boxes),
-        max(b.bottom for b in boxes),
+        min([b.left for b in boxes]),
+        min([b.top for b in boxes]),
+        max([b.right for b in boxes]),
+        max([b.bottom for b in boxes]),
     )
 
 
