@@ -89,22 +89,25 @@ def grids(h: list[Rule], v: list[Rule]) -> list[Grid]:
             i = parent[i]
         return i
 
+    # vertical rules by x, with their reach along y; nodes are h's indices, then len(h) + v's
     order = sorted(range(len(v)), key=lambda j: v[j].pos)
     vx = [v[j].pos for j in order]
+    v_top = [v[j].start - _TOL for j in order]
+    v_bottom = [v[j].end + _TOL for j in order]
+    v_node = [len(h) + j for j in order]
     for i, hr in enumerate(h):
+        y = hr.pos
         lo = bisect.bisect_left(vx, hr.start - _TOL)
         hi = bisect.bisect_right(vx, hr.end + _TOL)
-        a = -1  # the root of this rule's group, found on its first touch
-        for k in range(lo, hi):
-            j = order[k]
-            vr = v[j]
-            if vr.start - _TOL <= hr.pos <= vr.end + _TOL:
-                if a < 0:
-                    a = find(i)
-                b = find(len(h) + j)
-                if a != b:
-                    parent[a] = b
-                    a = b  # only this loop joins this rule's group: its root is now b
+        touching = [v_node[k] for k in range(lo, hi) if v_top[k] <= y <= v_bottom[k]]
+        if not touching:
+            continue
+        a = find(i)
+        for node in touching:
+            b = find(node)
+            if a != b:
+                parent[a] = b
+                a = b  # only this loop joins this rule's group: its root is now b
     groups: dict[int, tuple[list[Rule], list[Rule]]] = {}
     for i, hr in enumerate(h):
         groups.setdefault(find(i), ([], []))[0].append(hr)
