@@ -43,8 +43,13 @@ class RuleTables:
         every = WordBoxes.of(page.words)
         ordered = sorted(every.heights)
         tall = 1.6 * ordered[len(ordered) // 2] or float("inf")
-        # rotated or display-size words never take part in table rows
-        base = every if ordered[-1] <= tall else every.select([x <= tall for x in every.heights])
+        # rotated or display-size words never take part in table rows (a NaN height makes the
+        # sum NaN, and the sorted list's last entry no longer the largest)
+        total = sum(every.heights)
+        if ordered[-1] <= tall and total == total:
+            base = every
+        else:
+            base = every.select([x <= tall for x in every.heights])
         rows: list[TextRow] | None = None  # of ``base``, built only when a grid needs them
         h, v = split_rules(page.rules) if page.rules else ([], [])
         found = grids(h, v) if h and v else []

@@ -114,11 +114,17 @@ def group_rows(wb: WordBoxes) -> Lines:
     """
     sums = list(map(add, wb.tops, wb.bottoms))
     lines = _group(wb, sorted(range(len(sums)), key=sums.__getitem__), sums, exact=False)
+    key = wb.lefts.__getitem__
     if lines is None:
         order = sorted(zip(sums, wb.lefts, range(len(sums)), strict=True))
         lines = _group(wb, [i for _, _, i in order], sums, exact=True)
         assert lines is not None
-    key = wb.lefts.__getitem__
+        for row in lines.rows:
+            row.sort(key=key)
+        # row edges as the extremes taken left to right: the same even with NaN edges
+        lines.tops = [min(map(wb.tops.__getitem__, row)) for row in lines.rows]
+        lines.bottoms = [max(map(wb.bottoms.__getitem__, row)) for row in lines.rows]
+        return lines
     for row in lines.rows:
         if len(row) > 1:
             row.sort(key=key)  # stable: equal left edges keep their centre order
