@@ -101,17 +101,25 @@ class Line:
     After layout, :meth:`pack` stores the words compactly; ``words`` then rebuilds them on each
     access (equal values, fresh objects), so edit words only before packing. ``text``,
     ``font_size`` and ``bold`` are computed once (layout asks for them many times); assigning
-    ``words`` resets them.
+    ``words`` resets them. A caller that already holds ``text`` or ``font_size`` (layout reads
+    them off flat lists) may pass them; they must equal what the words give.
     """
 
     __slots__ = ("_bold", "_packed", "_size", "_text", "_words", "bbox")
     __match_args__ = ("words", "bbox")
 
-    def __init__(self, words: list[Word], bbox: BBox) -> None:
+    def __init__(
+        self,
+        words: list[Word],
+        bbox: BBox,
+        *,
+        text: str | None = None,
+        font_size: float | None = None,
+    ) -> None:
         self._words: list[Word] | None = words
         self._packed: _PackedWords | None = None
-        self._text: str | None = None
-        self._size: float | None = None
+        self._text = text
+        self._size = font_size
         self._bold: bool | None = None
         self.bbox = bbox
 

@@ -51,14 +51,22 @@ class HeuristicLayout:
         for box in (*table_boxes, *figure_boxes):
             inside = kept.centred_in(box.left, box.top, box.right, box.bottom)
             kept = kept.select([not x for x in inside])
-        lines = edge_lines(kept)
-        blocks = self._paragraphs(lines, body, page.number, page.height)
+        sizes: dict[int, list[float]] = {}  # each line's positive word sizes, by id
+        lines = edge_lines(kept, sizes=sizes)
+        blocks = self._paragraphs(lines, sizes, body, page.number, page.height)
         blocks.extend(self._figures(page, edges, figure_boxes))
         blocks.extend(tables)
         gutter = max(6.0, 0.8 * body)
         return order(blocks, [b.bbox for b in blocks], gutter)
 
-    def _paragraphs(self, lines: list[Line], body: float, page: int, height: float) -> list[Block]:
+    def _paragraphs(
+        self,
+        lines: list[Line],
+        sizes: dict[int, list[float]],
+        body: float,
+        page: int,
+        height: float,
+    ) -> list[Block]:
         if not lines:
             return []
         gutter = max(6.0, 0.8 * body)
@@ -75,17 +83,19 @@ class HeuristicLayout:
                 groups[-1].append(ln)
             else:
                 groups.append([ln])
-        blocks = merge_formula_pieces([self._typed(g, body, page) for g in groups], body)
+        blocks = merge_formula_pieces([self._typed(g, sizes, body, page) for g in groups], body)
         for b in blocks:
             kind = edges.get(id(b.lines[0]))
             if kind is not None and b.type is not BlockType.PAGE_NUMBER:
                 b.type, b.level = kind, None
         return blocks
 
-    def _typed(self, lines: list[Line], body: float, page: int) -> Block:
+    def _typed(
+        self, lines: list[Line], sizes: dict[int, list[float]], body: float, page: int
+    ) -> Block:
         text = _join_lines(lines)
         box = line_box(lines)
-        size = _typical_size(lines)
+        size = _typical_size(lines, sizes)
         first = lines[0].words[0].text if lines[0].words else ""
         kind = BlockType.TEXT
         level: int | None = None
@@ -194,10 +204,16 @@ def _is_formula(text: str, n_lines: int) -> bool:
     return wordy <= max(1, len(tokens) // 6)
 
 
-def _typical_size(lines: list[Line]) -> float:
-    """Median word size, so one tall glyph (a bracket, a dash) does not make a heading."""
-    sizes = sorted(w.font_size for ln in lines for w in ln.words if w.font_size > 0)
-    return sizes[len(sizes) // 2] if sizes else 0.0
+def _typical_size(lines: list[Line], sizes: dict[int, list[float]]) -> float:
+    """Median positive word size, so one tall glyph (a bracket, a dash) does not make a heading.
+
+    ``sizes`` holds each line's positive word sizes (from :func:`edge_lines`).
+    """
+    if len(lines) == 1:
+        ordered = sorted(sizes[id(lines[0])])
+    else:
+        ordered = sorted([fs for ln in lines for fs in sizes[id(ln)]])
+    return ordered[len(ordered) // 2] if ordered else 0.0
 
 
 def _is_backdrop(box: BBox, page: PageContent, edges: WordEdges) -> bool:

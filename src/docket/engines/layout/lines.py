@@ -15,10 +15,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
-from operator import itemgetter
+from itertools import chain, groupby
+from operator import itemgetter, sub
 from statistics import median
-from typing import Any
 
 from docket.domain.document import Line, Word
 from docket.domain.geometry import BBox
@@ -49,7 +48,7 @@ def normalise_edges(edges: WordEdges) -> float:
     font name counts. Returns the repaired page's :func:`body_font_size`, counted in the same
     pass.
     """
-    words, sizes = edges.words, edges.sizes
+    words, sizes, tops, bottoms = edges.words, edges.sizes, edges.tops, edges.bottoms
     # a page has a handful of font names: ask the pattern once for each
     names = {w.font_name for w in words if not w.bold}
     bold_names = {name for name in names if name and _BOLD_NAME.search(name)}
@@ -57,15 +56,23 @@ def normalise_edges(edges: WordEdges) -> float:
         for w in words:
             if not w.bold and w.font_name in bold_names:
                 w.bold = True
-    for i, top, bottom, fs in zip(range(len(sizes)), edges.tops, edges.bottoms, sizes, strict=True):
-        h = bottom - top
-        if h > 0 and (fs <= 0 or not 0.35 * h <= fs <= 2.5 * h):
-            sizes[i] = words[i].font_size = round(h * 0.8, 1)
-    by_size: dict[float, int] = {}  # characters per exact size, in first-seen order
-    get = by_size.get
-    for fs, w in zip(sizes, words, strict=True):
+    bad = [
+        i
+        for i, (top, bottom, fs) in enumerate(zip(tops, bottoms, sizes, strict=True))
+        if (h := bottom - top) > 0 and (fs <= 0 or not 0.35 * h <= fs <= 2.5 * h)
+    ]
+    for i in bad:
+        sizes[i] = words[i].font_size = round((bottoms[i] - tops[i]) * 0.8, 1)
+    # characters per exact size, in first-seen order; neighbouring words mostly share a size,
+    # so runs of equal sizes are summed at once
+    lengths = list(map(len, edges.texts))
+    by_size: dict[float, int] = {}
+    start = 0
+    for fs, run in groupby(sizes):
+        end = start + len(list(run))
         if fs > 0:
-            by_size[fs] = get(fs, 0) + len(w.text)
+            by_size[fs] = by_size.get(fs, 0) + sum(lengths[start:end])
+        start = end
     return _body_size(by_size, words)
 
 
@@ -91,81 +98,50 @@ def _body_size(by_size: dict[float, int], words: list[Word]) -> float:
 
 
 class _Row:
-    """One baseline band's words, left to right, with their edges."""
+    """One baseline band: words ``start:end`` of the page's words laid out in row order."""
 
-    __slots__ = (
-        "bottom",
-        "bottoms",
-        "left",
-        "lefts",
-        "right",
-        "rights",
-        "sizes",
-        "top",
-        "tops",
-        "words",
-    )
+    __slots__ = ("bottom", "end", "laid", "left", "right", "start", "top")
 
-    words: list[Word]
-    lefts: Sequence[float]
-    rights: Sequence[float]
-    tops: Sequence[float]
-    bottoms: Sequence[float]
-    sizes: Sequence[float]
-
-    def __init__(self, idx: list[int], edges: WordEdges) -> None:
-        if len(idx) > 1:
-            idx.sort(key=edges.lefts.__getitem__)  # stable: equal lefts keep baseline order
-        pick = _picker(idx)
-        self.words = list(pick(edges.words))
-        self.lefts, self.rights = pick(edges.lefts), pick(edges.rights)
-        self.tops, self.bottoms, self.sizes = (
-            pick(edges.tops),
-            pick(edges.bottoms),
-            pick(edges.sizes),
-        )
-        self.left = self.lefts[0]
-        self.top = min(self.tops)
-        self.bottom = max(self.bottoms)
-        self.right = max(self.rights)
+    def __init__(self, laid: WordEdges, start: int, end: int, top: float, bottom: float) -> None:
+        self.laid, self.start, self.end = laid, start, end
+        self.top, self.bottom = top, bottom
+        self.left = laid.lefts[start]
+        self.right = max(laid.rights[start:end])
 
     def covered(self, a: float, b: float) -> float:
         """Length of [a, b] covered by this row's words."""
         total = 0.0
-        lefts, rights = self.lefts, self.rights
-        i = max(0, bisect_right(lefts, a) - 1)
-        while i < len(lefts) and lefts[i] < b:
+        lefts, rights = self.laid.lefts, self.laid.rights
+        i = max(self.start, bisect_right(lefts, a, self.start, self.end) - 1)
+        while i < self.end and lefts[i] < b:
             total += max(0.0, min(b, rights[i]) - max(a, lefts[i]))
             i += 1
         return total
 
 
-def _picker(idx: list[int]) -> Callable[[list[Any]], Sequence[Any]]:
-    """Gathers the items at ``idx`` from a list (in C: ``itemgetter``)."""
-    if len(idx) > 1:
-        return itemgetter(*idx)
-    i = idx[0]
-    return lambda seq: seq[i : i + 1]
-
-
-def _rows(edges: WordEdges) -> list[_Row]:
+def _rows(edges: WordEdges) -> tuple[list[_Row], WordEdges]:
     """Words sharing a baseline band; a row's band is its first word's, so it never grows.
 
     A growing band would chain the lines of a small-type column onto one row with the lines
-    of a large-type column beside it, interleaving their words.
+    of a large-type column beside it, interleaving their words. Returns the rows, top to
+    bottom, and the words laid out in row order (each row left to right) that they index.
     """
-    tops, bottoms = edges.tops, edges.bottoms
+    tops, bottoms, lefts = edges.tops, edges.bottoms, edges.lefts
     centres = [t + b for t, b in zip(tops, bottoms, strict=True)]
-    keyed = sorted(zip(centres, edges.lefts, range(len(tops)), strict=True))
+    # by centre, then left, then index (unique: the edges after it are never compared)
+    keyed = sorted(zip(centres, lefts, range(len(tops)), tops, bottoms, strict=True))
+    order = list(map(itemgetter(2), keyed))
     groups: list[list[int]] = []
     bands: list[tuple[float, float, float]] = []  # top, bottom, half height
     last_top, last_bottom = float("inf"), float("-inf")  # the newest band
-    for _, _, i in keyed:
-        top, bottom = tops[i], bottoms[i]
+    run = 0  # words from here up to the current one lie inside the newest band
+    for pos, (_, _, i, top, bottom) in enumerate(keyed):
         if last_top <= top and bottom <= last_bottom and top < bottom:
             # inside the newest band: no band can overlap it more, and ties go to the newest
-            groups[-1].append(i)
             continue
+        if run < pos:
+            groups[-1].extend(order[run:pos])
+        run = pos + 1
         half = 0.5 * (bottom - top)
         best, best_overlap = -1, 0.0
         n = len(groups)
@@ -180,9 +156,22 @@ def _rows(edges: WordEdges) -> list[_Row]:
             groups.append([i])
             bands.append((top, bottom, half))
             last_top, last_bottom = top, bottom
-    rows = [_Row(g, edges) for g in groups]
-    rows.sort(key=lambda r: (r.top + r.bottom) / 2)
-    return rows
+    if run < len(order):
+        groups[-1].extend(order[run:])
+    for g in groups:
+        if len(g) > 1:
+            g.sort(key=lefts.__getitem__)  # stable: equal lefts keep their baseline order
+    row_tops = [min(map(tops.__getitem__, g)) for g in groups]
+    row_bottoms = [max(map(bottoms.__getitem__, g)) for g in groups]
+    ranked = sorted(range(len(groups)), key=lambda r: (row_tops[r] + row_bottoms[r]) / 2)
+    laid = edges.gather(list(chain.from_iterable([groups[r] for r in ranked])))
+    rows: list[_Row] = []
+    start = 0
+    for r in ranked:
+        end = start + len(groups[r])
+        rows.append(_Row(laid, start, end, row_tops[r], row_bottoms[r]))
+        start = end
+    return rows, laid
 
 
 def _is_gutter(rows: list[_Row], k: int, left: BBox, right: BBox, size: float) -> bool:
@@ -215,41 +204,44 @@ def build_lines(words: list[Word], gap_factor: float = 1.1) -> list[Line]:
     return edge_lines(WordEdges.of(words), gap_factor)
 
 
-def edge_lines(edges: WordEdges, gap_factor: float = 1.1) -> list[Line]:
-    """:func:`build_lines` on words already read into a :class:`WordEdges`."""
+def edge_lines(
+    edges: WordEdges, gap_factor: float = 1.1, sizes: dict[int, list[float]] | None = None
+) -> list[Line]:
+    """:func:`build_lines` on words already read into a :class:`WordEdges`.
+
+    ``sizes``, when given, receives each line's positive word sizes under ``id(line)``.
+    """
     if not edges.words:
         return []
-    rows = _rows(edges)
+    rows, laid = _rows(edges)
+    lefts, rights, word_sizes = laid.lefts, laid.rights, laid.sizes
     lines: list[Line] = []
     for k, row in enumerate(rows):
-        words = row.words
-        if len(words) == 1:
-            lines.append(Line(words, words[0].bbox))
-            continue
-        gaps = [b - a for a, b in zip(row.rights, row.lefts[1:], strict=False)]
-        sizes = row.sizes
-        # most rows hold plain spaces only: one bound on the widest gap settles them (a gap
-        # splits only past ``gap_factor`` times the larger size of its two words)
-        low = gap_factor * min(sizes)
-        if max(gaps) <= (low if low > gap_factor else gap_factor):
-            lines.append(Line(words, BBox(row.left, row.top, row.right, row.bottom)))
-            continue
-        start = 0
-        for j in _splits(rows, k, gaps, gap_factor):
-            lines.append(_line(row, start, j + 1))
-            start = j + 1
-        lines.append(_line(row, start, len(words)))
+        start, end = row.start, row.end
+        if end - start > 1:
+            gaps = list(map(sub, lefts[start + 1 : end], rights[start : end - 1]))
+            # most rows hold plain spaces only: one bound on the widest gap settles them (a
+            # gap splits only past ``gap_factor`` times the larger size of its two words)
+            low = gap_factor * min(word_sizes[start:end])
+            if max(gaps) > (low if low > gap_factor else gap_factor):
+                for j in _splits(rows, k, gaps, gap_factor):
+                    lines.append(_line(row, start, j + 1, sizes))
+                    start = j + 1
+        lines.append(_line(row, start, end, sizes))
     return lines
 
 
 def _splits(rows: list[_Row], k: int, gaps: list[float], gap_factor: float) -> list[int]:
-    """Indices ``j`` of row ``k`` whose gap to word ``j + 1`` ends a line segment."""
+    """Laid-out indices ``j`` of row ``k`` whose gap to word ``j + 1`` ends a line segment
+    (``gaps[g]`` is the gap after the row's ``g``-th word)."""
     row = rows[k]
-    words, sizes, tops, bottoms = row.words, row.sizes, row.tops, row.bottoms
+    laid, first = row.laid, row.start
+    words, sizes, tops, bottoms = laid.words, laid.sizes, laid.tops, laid.bottoms
     out: list[int] = []
-    start = 0  # first word of the current segment
+    start = first  # first word of the current segment
     typical = -1.0
-    for j, gap in enumerate(gaps):
+    for g, gap in enumerate(gaps):
+        j = first + g
         a, b = sizes[j], sizes[j + 1]
         fs = a if a > b else b
         if gap <= gap_factor * fs or gap <= gap_factor:  # the common case: a plain space
@@ -259,7 +251,7 @@ def _splits(rows: list[_Row], k: int, gaps: list[float], gap_factor: float) -> l
         if typical < 0:
             ranked = sorted(gaps)
             typical = ranked[len(ranked) // 2] if len(ranked) >= 3 else 0.0
-        beside = min(gaps[max(0, j - 1) : j] + gaps[j + 1 : j + 2], default=0.0)
+        beside = min(gaps[max(0, g - 1) : g] + gaps[g + 1 : g + 2], default=0.0)
         lone_marker = j == start and MARKER.match(words[j].text) is not None
         if (
             gap > gap_factor * size
@@ -278,18 +270,31 @@ def _splits(rows: list[_Row], k: int, gaps: list[float], gap_factor: float) -> l
     return out
 
 
-def _line(row: _Row, start: int, end: int) -> Line:
-    """Words ``start:end`` of ``row`` as one line."""
-    words = row.words[start:end]
+def _line(row: _Row, start: int, end: int, sizes: dict[int, list[float]] | None) -> Line:
+    """Laid-out words ``start:end`` (within ``row``) as one line, text and size read off."""
+    laid = row.laid
+    words = laid.words[start:end]
     if end - start == 1:
-        return Line(words, words[0].bbox)
-    box = BBox(
-        row.lefts[start],
-        min(row.tops[start:end]),
-        max(row.rights[start:end]),
-        max(row.bottoms[start:end]),
+        box = words[0].bbox
+    elif start == row.start and end == row.end:
+        box = BBox(row.left, row.top, row.right, row.bottom)
+    else:
+        box = BBox(
+            laid.lefts[start],
+            min(laid.tops[start:end]),
+            max(laid.rights[start:end]),
+            max(laid.bottoms[start:end]),
+        )
+    positive = [fs for fs in laid.sizes[start:end] if fs > 0]
+    line = Line(
+        words,
+        box,
+        text=" ".join(laid.texts[start:end]),
+        font_size=max(positive) if positive else 0.0,
     )
-    return Line(words, box)
+    if sizes is not None:
+        sizes[id(line)] = positive
+    return line
 
 
 def line_box(lines: list[Line]) -> BBox:

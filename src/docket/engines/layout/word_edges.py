@@ -8,14 +8,15 @@ indexing plain float lists, so each step reads these instead.
 from __future__ import annotations
 
 from itertools import compress
+from operator import itemgetter
 
 from docket.domain.document import Word
 
 
 class WordEdges:
-    """``words`` and, index for index, their box edges and font sizes."""
+    """``words`` and, index for index, their box edges, font sizes and texts."""
 
-    __slots__ = ("bottoms", "lefts", "rights", "sizes", "tops", "words")
+    __slots__ = ("bottoms", "lefts", "rights", "sizes", "texts", "tops", "words")
 
     def __init__(
         self,
@@ -25,6 +26,7 @@ class WordEdges:
         lefts: list[float],
         rights: list[float],
         sizes: list[float],
+        texts: list[str],
     ) -> None:
         self.words = words
         self.tops = tops
@@ -32,6 +34,7 @@ class WordEdges:
         self.lefts = lefts
         self.rights = rights
         self.sizes = sizes
+        self.texts = texts
 
     @classmethod
     def of(cls, words: list[Word]) -> WordEdges:
@@ -43,6 +46,7 @@ class WordEdges:
             [b.left for b in boxes],
             [b.right for b in boxes],
             [w.font_size for w in words],
+            [w.text for w in words],
         )
 
     def select(self, keep: list[bool]) -> WordEdges:
@@ -54,6 +58,7 @@ class WordEdges:
             list(compress(self.lefts, keep)),
             list(compress(self.rights, keep)),
             list(compress(self.sizes, keep)),
+            list(compress(self.texts, keep)),
         )
 
     def centred_in(self, left: float, top: float, right: float, bottom: float) -> list[bool]:
@@ -62,3 +67,28 @@ class WordEdges:
             left <= (x0 + x1) / 2 <= right and top <= (y0 + y1) / 2 <= bottom
             for x0, x1, y0, y1 in zip(self.lefts, self.rights, self.tops, self.bottoms, strict=True)
         ]
+
+    def gather(self, order: list[int]) -> WordEdges:
+        """The words at the indices ``order`` (each once, in that order)."""
+        if len(order) == 1:
+            i = order[0]
+            s = slice(i, i + 1)
+            return WordEdges(
+                self.words[s],
+                self.tops[s],
+                self.bottoms[s],
+                self.lefts[s],
+                self.rights[s],
+                self.sizes[s],
+                self.texts[s],
+            )
+        pick = itemgetter(*order)  # gathers in C
+        return WordEdges(
+            list(pick(self.words)),
+            list(pick(self.tops)),
+            list(pick(self.bottoms)),
+            list(pick(self.lefts)),
+            list(pick(self.rights)),
+            list(pick(self.sizes)),
+            list(pick(self.texts)),
+        )
