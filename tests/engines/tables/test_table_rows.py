@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
 from docket.engines.tables.rows import Phrase, TextRow, text_rows
-from docket.engines.tables.ruled import Rule, _covers, _Near
+from docket.engines.tables.ruled import Rule, _covers, _crossings, _Near
 from docket.engines.tables.unruled import _col_of, _column_finder
 
 GAP_EM = 0.9
@@ -185,3 +185,20 @@ def test_column_finder_matches_the_scan(spans: list[tuple[float, float]], xs: li
     assert _column_finder(cols)(words) == [_col_of(x, cols) for x in xs]
     shuffled = list(reversed(cols))  # out of order: the plain scan
     assert _column_finder(shuffled)(words) == [_col_of(x, shuffled) for x in xs]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(0, 100), st.floats(0, 30), st.integers(-1, 4)), max_size=20),
+    st.lists(st.floats(0, 120), min_size=2, max_size=8),
+)
+def test_crossings_match_the_scan(words: list[tuple[float, float, int]], cuts: list[float]) -> None:
+    ys = sorted(cuts)
+    boxes = [BBox(0.0, top, 1.0, top + height) for top, height, _ in words]
+    at = [(0, c) for _, _, c in words]
+    expected = [
+        {c for b, (_, c) in zip(boxes, at, strict=True) if b.top < y - 1 and b.bottom > y + 1}
+        - {-1, 4}
+        for y in ys[1:]
+    ]
+    assert _crossings(boxes, at, ys, 4) == expected

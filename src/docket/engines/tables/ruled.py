@@ -237,18 +237,12 @@ def grid_cells(
         got = slots.get((r, c))
         return bool(got) and not any(is_numeric(w.text) for w in got or [])
 
-    crossed: dict[int, set[int]] = {}  # row line -> columns where a word straddles it
+    crossed: list[set[int]] = []  # per row, columns where a word straddles the line below it
 
     def crossing(r: int) -> set[int]:
-        got = crossed.get(r)
-        if got is None:
-            y = ys[r + 1]
-            got = crossed[r] = {
-                c
-                for b, (_, c) in zip(boxes, at, strict=True)
-                if b.top < y - 1 and b.bottom > y + 1 and 0 <= c < nc
-            }
-        return got
+        if not crossed:
+            crossed.extend(_crossings(boxes, at, ys, nc))
+        return crossed[r]
 
     def h_sep(r: int, c: int, top_label: bool) -> bool:  # boundary below row r in column c
         y = ys[r + 1]
@@ -294,6 +288,31 @@ def grid_cells(
             assert got is not None  # every slot has its cell by now
             got.words.append(w)
     return cells, ys
+
+
+def _crossings(
+    boxes: list[BBox], at: list[tuple[int, int]], ys: list[float], nc: int
+) -> list[set[int]]:
+    """For each row line below the first (``ys[1:]``), the columns (of ``at``) whose words
+    reach over it by more than 1pt each side. Each word looks only at the lines near its own
+    height (a binary search on a window wider than the test), unless a line is NaN."""
+    lines = ys[1:]
+    out: list[set[int]] = [set() for _ in lines]
+    near = all(y == y for y in lines)
+    for b, (_, c) in zip(boxes, at, strict=True):
+        if not 0 <= c < nc:
+            continue
+        top, bottom = b.top, b.bottom
+        if near:
+            lo = bisect.bisect_left(lines, top - 2.0)
+            hi = bisect.bisect_right(lines, bottom + 2.0, lo)
+        else:
+            lo, hi = 0, len(lines)
+        for k in range(lo, hi):
+            y = lines[k]
+            if top < y - 1 and bottom > y + 1:
+                out[k].add(c)
+    return out
 
 
 def _covers(rules: list[Rule], edges: list[float]) -> list[bool]:
