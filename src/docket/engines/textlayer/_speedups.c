@@ -120,7 +120,7 @@ static int32_t style_index(table *styles, uint64_t font, double size, int32_t fi
  * page (its own without one), its font that object's (0 without), first the first word with
  * the style. votes[4]: the text-direction vote of direction.py over every (n / samples)-th word.
  * counts[0], counts[1]: words, styles. Returns 0, or -1 on bad arguments, -2 out of memory,
- * -3 a NaN glyph angle (the caller's reference path decides what that means).
+ * -3 a NaN or infinite glyph angle (the caller's reference path decides what that means).
  */
 int docket_page_words(void *textpage, const uint16_t *text, int chars, void *loose_box,
                       void *text_object, void *font_size, void *font_of, void *char_angle,
