@@ -273,14 +273,21 @@ def grid_cells(
                 has_text = has_text or full[r][c1]
                 c1 += 1
             r1 = r + 1
-            top_label = label(r, c)
-            while r1 < nr and all(
-                not h_sep(r1 - 1, k, top_label) and owner[r1][k] is None for k in range(c, c1)
-            ):
-                r1 += 1
+            top_label = full[r][c] and label(r, c)
+            if c1 == c + 1:  # one column wide (the usual case): no generator needed
+                while r1 < nr and owner[r1][c] is None and not h_sep(r1 - 1, c, top_label):
+                    r1 += 1
+            else:
+                while r1 < nr and all(
+                    not h_sep(r1 - 1, k, top_label) and owner[r1][k] is None for k in range(c, c1)
+                ):
+                    r1 += 1
             cell = DraftCell(r, c, r1, c1, BBox(xs[c], ys[r], xs[c1], ys[r1]))
-            for rr in range(r, r1):
-                owner[rr][c:c1] = [cell] * (c1 - c)
+            if r1 == r + 1 and c1 == c + 1:
+                mine[c] = cell
+            else:
+                for rr in range(r, r1):
+                    owner[rr][c:c1] = [cell] * (c1 - c)
             cells.append(cell)
     for w, (r, c) in zip(words, at, strict=True):
         if 0 <= r < nr and 0 <= c < nc:
