@@ -218,7 +218,7 @@ def grid_cells(
         if 0 <= c < nc:
             full[r][c] = True
     near_v, near_h = _Near(grid.v), _Near(grid.h)
-    v_ruled = [_covers(near_v(xs[c]), ys) for c in range(1, nc)]  # [c - 1][r]: right of c - 1
+    v_ruled = [_covers(near_v(xs[c]), ys) for c in range(1, nc)]  # [c][r]: right of column c
     h_ruled: dict[float, list[bool]] = {}  # ruled row line -> per column
 
     # a missing rule only makes a span when text crosses it, or when an underline runs across
