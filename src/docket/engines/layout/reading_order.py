@@ -40,7 +40,9 @@ def order(items: Sequence[T], boxes: Sequence[BBox], gutter: float) -> list[T]:
 
 
 def _order(idx: list[int], e: _Edges, gutter: float, depth: int) -> list[int]:
-    if len(idx) <= 1 or depth > 40:
+    if len(idx) <= 1:
+        return idx[:]
+    if depth > 40:
         return sorted(idx, key=e.top_left.__getitem__)
     bands = _split_y(idx, e, min_gap=_BAND_GAP * gutter)
     if len(bands) > 1:
@@ -68,6 +70,8 @@ def _order(idx: list[int], e: _Edges, gutter: float, depth: int) -> list[int]:
 
 
 def _gaps_x(idx: list[int], e: _Edges, gutter: float) -> list[tuple[float, float]]:
+    if len(idx) < 2:  # one box (a strip of one line, often): no gap
+        return []
     spans = sorted(map(e.spans.__getitem__, idx))
     gaps: list[tuple[float, float]] = []
     reach = spans[0][1]
