@@ -43,3 +43,23 @@ def test_empty_line_packs() -> None:
     line = Line(words=[], bbox=BBox(0, 0, 0, 0))
     line.pack()
     assert line.words == [] and line.text == "" and not line.bold and line.font_size == 0.0
+
+
+def test_packing_a_page_of_lines_at_once_equals_packing_each() -> None:
+    words = _words()
+    groups = [words[:2], [], words[2:3], words[3:], words[:1]]
+    one_by_one = [Line(words=[*g], bbox=BBox(0, 0, 1, 1)) for g in groups]
+    together = [Line(words=[*g], bbox=BBox(0, 0, 1, 1)) for g in groups]
+    together[0].pack()  # an already packed line is left as it is
+    together[2] = Line(words=[*groups[2]], bbox=BBox(0, 0, 1, 1), text="a b")  # given text kept
+    for line in one_by_one:
+        line.pack()
+    Line.pack_all(together)
+    for a, b in zip(one_by_one, together, strict=True):
+        assert b._words is None  # packed
+        assert (b.words, b.text, b.font_size, b.bold) == (a.words, a.text, a.font_size, a.bold)
+    # only the confident words' confidences travel with each line
+    assert [w.confidence for w in together[3].words] == [None, 0.5]
+    born_digital = [Line(words=[w], bbox=w.bbox) for w in words if w.confidence is None]
+    Line.pack_all(born_digital)
+    assert [ln.words[0] for ln in born_digital] == [w for w in words if w.confidence is None]

@@ -10,7 +10,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from docket.domain.document import Block, PageContent, PageError, PageInfo, ParsedDocument
+from docket.domain.document import (
+    Block,
+    Line,
+    PageContent,
+    PageError,
+    PageInfo,
+    ParsedDocument,
+)
 from docket.domain.parse_options import ParseOptions, Target
 from docket.engines.base import LayoutEngine, OcrEngine, TableEngine, TextLayerEngine
 from docket.engines.layout.orientation import to_displayed, upright_view
@@ -130,8 +137,8 @@ def parse_document(
             for i, b in enumerate(blocks):
                 b.page = number
                 b.id = block_id(number, i, b.text)
-                for ln in b.lines:
-                    ln.pack()  # the page's words, lines and pdfium data go; blocks stay lean
+            # the page's words, lines and pdfium data go; blocks stay lean
+            Line.pack_all([ln for b in blocks for ln in b.lines])
             analysed.append((info, blocks))
             if progress is not None:
                 progress(done, len(wanted))
