@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from docket.domain.geometry import BBox
+from docket.domain.word_columns import WordColumns
 
 
 @dataclass(slots=True)
@@ -244,6 +245,8 @@ class PageContent:
     # clockwise turn of the page's dominant text on the displayed page (0, 90, 180, 270):
     # layout reads a turned page in its text's upright frame
     text_direction: int = 0
+    # the words' edges, sizes and texts as flat lists when the reader had them (PDF text layer)
+    word_columns: WordColumns | None = field(default=None, compare=False, repr=False)
 
 
 class BlockType(StrEnum):
