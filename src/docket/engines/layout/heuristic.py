@@ -39,8 +39,11 @@ class HeuristicLayout:
     """:class:`~docket.engines.base.LayoutEngine` from geometry and font cues."""
 
     def analyze(self, page: PageContent, tables: list[Block]) -> list[Block]:
-        edges = WordEdges.of(page.words)
+        columns = page.word_columns
+        edges = WordEdges.of(page.words, columns)
         body = normalise_edges(edges)
+        if columns is not None and edges.sizes != columns.sizes:
+            page.word_columns = None  # sizes repaired on the words: the columns no longer hold
         table_boxes = [t.bbox for t in tables]
         figure_boxes = [
             b

@@ -11,6 +11,7 @@ from itertools import compress
 from operator import itemgetter
 
 from docket.domain.document import Word
+from docket.domain.word_columns import WordColumns
 
 
 class WordEdges:
@@ -37,7 +38,14 @@ class WordEdges:
         self.texts = texts
 
     @classmethod
-    def of(cls, words: list[Word]) -> WordEdges:
+    def of(cls, words: list[Word], columns: WordColumns | None = None) -> WordEdges:
+        """Read off ``columns`` when they describe ``words``, else off the words. The lists are
+        copies either way: layout repairs sizes in place (:func:`~.lines.normalise_edges`)."""
+        if columns is not None and columns.describe(words):
+            c = columns
+            return cls(
+                words, c.tops[:], c.bottoms[:], c.lefts[:], c.rights[:], c.sizes[:], c.texts[:]
+            )
         boxes = [w.bbox for w in words]
         return cls(
             words,

@@ -40,7 +40,7 @@ class RuleTables:
         blocks: list[Block] = []
         taken: list[BBox] = []
         boxed: list[BBox] = []  # framed text (diagram boxes, call-outs): never an unruled table
-        every = WordBoxes.of(page.words)
+        every = WordBoxes.of(page.words, page.word_columns)
         ordered = sorted(every.heights)
         tall = 1.6 * ordered[len(ordered) // 2] or float("inf")
         # rotated or display-size words never take part in table rows (a NaN height makes the

@@ -20,6 +20,7 @@ from operator import add, sub
 
 from docket.domain.document import Word
 from docket.domain.geometry import BBox
+from docket.domain.word_columns import WordColumns
 
 GAP_EM = 0.9  # a gap wider than this many ems ends a phrase
 
@@ -62,14 +63,20 @@ class WordBoxes:
     sizes: list[float]  # font sizes
 
     @classmethod
-    def of(cls, words: list[Word]) -> WordBoxes:
-        boxes = [w.bbox for w in words]
-        tops = [b.top for b in boxes]
-        bottoms = [b.bottom for b in boxes]
-        lefts = [b.left for b in boxes]
-        rights = [b.right for b in boxes]
+    def of(cls, words: list[Word], columns: WordColumns | None = None) -> WordBoxes:
+        """Read off ``columns`` (copied) when they describe ``words``, else off the words."""
+        if columns is not None and columns.describe(words):
+            tops, bottoms = columns.tops[:], columns.bottoms[:]
+            lefts, rights, sizes = columns.lefts[:], columns.rights[:], columns.sizes[:]
+        else:
+            boxes = [w.bbox for w in words]
+            tops = [b.top for b in boxes]
+            bottoms = [b.bottom for b in boxes]
+            lefts = [b.left for b in boxes]
+            rights = [b.right for b in boxes]
+            sizes = [w.font_size for w in words]
         heights = list(map(sub, bottoms, tops))
-        return cls(words, tops, bottoms, lefts, rights, heights, [w.font_size for w in words])
+        return cls(words, tops, bottoms, lefts, rights, heights, sizes)
 
     def select(self, keep: list[bool]) -> WordBoxes:
         """The words whose ``keep`` flag is set, in the same order."""

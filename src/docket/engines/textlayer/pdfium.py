@@ -13,14 +13,16 @@ from __future__ import annotations
 import ctypes
 import re
 import threading
+from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
 from typing import Any
 
 from docket.domain.document import PageContent, Word
 from docket.domain.geometry import BBox
+from docket.domain.word_columns import WordColumns
 from docket.engines.textlayer.direction import text_direction
 from docket.engines.textlayer.frame import Budget, Frame, page_frame
 from docket.engines.textlayer.graphics import read_graphics
@@ -120,7 +122,7 @@ class PdfiumDocument:
                 if not textpage:
                     raise RuntimeError("Failed to load text page.")
                 try:
-                    words, direction = self._words(textpage, frame, raw, budget)
+                    words, direction, columns = self._words(textpage, frame, raw, budget)
                 finally:
                     raw.FPDFText_ClosePage(textpage)
                 rules, images = _graphics(page, frame, raw, objects, budget, self._fast)
@@ -139,6 +141,7 @@ class PdfiumDocument:
             images=images,
             rotation=frame.rotation,
             text_direction=direction,
+            word_columns=columns,
         )
 
     def _font_of(self, raw: Any, tp: Any, index: int, key: int) -> tuple[bool, bool, str]:
@@ -161,11 +164,14 @@ class PdfiumDocument:
         self._fonts[key] = (bold, italic, name)
         return bold, italic, name
 
-    def _words(self, tp: Any, frame: Frame, raw: Any, budget: Budget) -> tuple[list[Word], int]:
-        """The page's words and its dominant text direction (see :func:`text_direction`)."""
+    def _words(
+        self, tp: Any, frame: Frame, raw: Any, budget: Budget
+    ) -> tuple[list[Word], int, WordColumns | None]:
+        """The page's words, its dominant text direction (see :func:`text_direction`) and the
+        words' edges, sizes and texts as the flat lists they were built from."""
         count = raw.FPDFText_CountChars(tp)
         if count <= 0:
-            return [], 0
+            return [], 0, None
         if count > _MAX_CHARS:
             raise FileSizeTooLarge(
                 f"page {budget.number} has {count} characters; the limit is {_MAX_CHARS}"
@@ -191,7 +197,7 @@ class PdfiumDocument:
             found = python_page_words(calls(), tp_address, text, frame.rotation, upright, dx, dy)
         starts, ends, boxes, style_of = found.starts, found.ends, found.boxes, found.style_of
         if not starts:
-            return [], 0
+            return [], 0, None
         direction = text_direction(found.votes)
         if len(starts) >= _CHECK_EVERY:  # as often as a per-word loop would check
             budget.check()
@@ -218,23 +224,34 @@ class PdfiumDocument:
                 texts[k] += "-"
             hyphen = text.find("\ufffe", hyphen + 1)
         b = boxes
-        if upright:
-            bboxes = map(BBox, b[0::4], b[1::4], b[2::4], b[3::4])
+        if upright:  # the edges as lists once: the boxes and the columns share the floats
+            lefts, tops, rights, bottoms = (
+                _floats(b[0::4]),
+                _floats(b[1::4]),
+                _floats(b[2::4]),
+                _floats(b[3::4]),
+            )
+            bboxes: Iterable[BBox] = map(BBox, lefts, tops, rights, bottoms)
         else:  # user-space left, top, right, bottom: the frame maps them
-            bboxes = map(frame.box, b[0::4], b[3::4], b[2::4], b[1::4])
+            bboxes = list(map(frame.box, b[0::4], b[3::4], b[2::4], b[1::4]))
+            lefts = [x.left for x in bboxes]
+            tops = [x.top for x in bboxes]
+            rights = [x.right for x in bboxes]
+            bottoms = [x.bottom for x in bboxes]
+        word_sizes = list(map(sizes.__getitem__, style_of))
         words = list(
             map(
                 Word,
                 texts,
                 bboxes,
-                map(sizes.__getitem__, style_of),
+                word_sizes,
                 map(bolds.__getitem__, style_of),
                 map(italics.__getitem__, style_of),
                 repeat(None),
                 map(names.__getitem__, style_of),
             )
         )
-        return words, direction
+        return words, direction, WordColumns(words, lefts, tops, rights, bottoms, word_sizes, texts)
 
 
 class PdfiumTextLayer:
@@ -275,6 +292,13 @@ def _translate(exc: Any, raw: Any, password: str | None) -> DocketError:
     if code == raw.FPDF_ERR_SECURITY:
         return PasswordProtectedFile("the PDF uses an unsupported security handler")
     return CorruptFile("the file is not a readable PDF (damaged or truncated)")
+
+
+def _floats(values: Sequence[float]) -> list[float]:
+    """The values as a list: the compiled loop gives a float array, the Python one a list."""
+    if isinstance(values, list):
+        return values
+    return values.tolist() if isinstance(values, array) else list(values)
 
 
 def _paired(word: str) -> str:
