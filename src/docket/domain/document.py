@@ -183,6 +183,10 @@ class Line:
             self._packed = _PackedWords(self._words, self._text)
             self._words = None
 
+    @property
+    def packed(self) -> bool:
+        return self._packed is not None
+
     @staticmethod
     def pack_all(lines: list[Line]) -> None:
         """:meth:`pack` for many lines (a page's) in one pass; same result, less per-line work."""

@@ -32,6 +32,11 @@ from docket.pipeline.render import render_block, spatial_text
 from docket.pipeline.scans import annotate_confidence, scan_reader
 
 ProgressFn = Callable[[int, int], None]
+
+#: Pages whose words stay objects; later pages' words are packed into flat arrays. Packing
+#: costs ~5 % of a page's parse and unpacking costs each later read (citations), so short
+#: documents, the common case, keep objects (~0.2 MB a page); memory stays flat past this.
+KEEP_UNPACKED_PAGES = 32
 CancelledFn = Callable[[], bool]
 
 
@@ -137,8 +142,9 @@ def parse_document(
             for i, b in enumerate(blocks):
                 b.page = number
                 b.id = block_id(number, i, b.text)
-            # the page's words, lines and pdfium data go; blocks stay lean
-            Line.pack_all([ln for b in blocks for ln in b.lines])
+            if len(analysed) >= KEEP_UNPACKED_PAGES:
+                # the page's words, lines and pdfium data go; blocks stay lean
+                Line.pack_all([ln for b in blocks for ln in b.lines])
             analysed.append((info, blocks))
             if progress is not None:
                 progress(done, len(wanted))
