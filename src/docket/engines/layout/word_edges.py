@@ -39,13 +39,12 @@ class WordEdges:
 
     @classmethod
     def of(cls, words: list[Word], columns: WordColumns | None = None) -> WordEdges:
-        """Read off ``columns`` when they describe ``words``, else off the words. The lists are
-        copies either way: layout repairs sizes in place (:func:`~.lines.normalise_edges`)."""
+        """Read off ``columns`` when they describe ``words``, else off the words. Sizes are a
+        copy (layout repairs them in place, :func:`~.lines.normalise_edges`); layout changes no
+        other list in place, so those are the page's own."""
         if columns is not None and columns.describe(words):
             c = columns
-            return cls(
-                words, c.tops[:], c.bottoms[:], c.lefts[:], c.rights[:], c.sizes[:], c.texts[:]
-            )
+            return cls(words, c.tops, c.bottoms, c.lefts, c.rights, c.sizes[:], c.texts)
         boxes = [w.bbox for w in words]
         return cls(
             words,

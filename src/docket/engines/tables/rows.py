@@ -64,10 +64,11 @@ class WordBoxes:
 
     @classmethod
     def of(cls, words: list[Word], columns: WordColumns | None = None) -> WordBoxes:
-        """Read off ``columns`` (copied) when they describe ``words``, else off the words."""
+        """Read off ``columns`` when they describe ``words``, else off the words. The table
+        engine never changes these lists in place, so the page's columns are shared as is."""
         if columns is not None and columns.describe(words):
-            tops, bottoms = columns.tops[:], columns.bottoms[:]
-            lefts, rights, sizes = columns.lefts[:], columns.rights[:], columns.sizes[:]
+            tops, bottoms = columns.tops, columns.bottoms
+            lefts, rights, sizes = columns.lefts, columns.rights, columns.sizes
         else:
             boxes = [w.bbox for w in words]
             tops = [b.top for b in boxes]
