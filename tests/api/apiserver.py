@@ -74,6 +74,11 @@ def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, 
     return server, thread, Running(f"http://127.0.0.1:{port}", settings, keys, events)
 
 
+#: Pages of the PDF that tests cancel, kill or probe while it parses: long enough to be still
+#: running seconds later (parsing runs at ~200+ pages a CPU-second), under the 2000-page limit.
+LONG_PAGES = 1500
+
+
 def repeat_pdf(sample: bytes, pages: int) -> bytes:
     """A ``pages``-page PDF made of copies of the sample's pages."""
     src = pypdfium2.PdfDocument(sample)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from apiserver import Running, repeat_pdf, start_server
+from apiserver import LONG_PAGES, Running, repeat_pdf, start_server
 
 from docket.settings import FetchSettings, LimitSettings, ServerSettings, Settings, WorkerSettings
 
@@ -18,7 +18,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
         home=home,
         worker=WorkerSettings(processes=1),
         limits=LimitSettings(
-            max_file_bytes=8 * 1024 * 1024, max_pages=400, max_json_bytes=512 * 1024
+            max_file_bytes=8 * 1024 * 1024, max_pages=LONG_PAGES, max_json_bytes=512 * 1024
         ),
         fetch=FetchSettings(allow_cidrs=["127.0.0.0/8"]),
     )
@@ -46,7 +46,7 @@ def tight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
 
 @pytest.fixture(scope="session")
 def long_pdf(sample_pdf: bytes) -> bytes:
-    return repeat_pdf(sample_pdf, 300)
+    return repeat_pdf(sample_pdf, LONG_PAGES)
 
 
 @pytest.fixture

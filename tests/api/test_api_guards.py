@@ -206,7 +206,9 @@ def test_batch_runs_announce_processing_then_processed(server: Running) -> None:
 def test_api_stays_responsive_while_a_long_pdf_parses(server: Running, long_pdf: bytes) -> None:
     client = server.client()
     up = client.files.upload(file=("responsive.pdf", long_pdf))
-    runs = [client.parse_runs.create(file={"id": up.id}).id for _ in range(3)]  # 900 pages
+    runs = [
+        client.parse_runs.create(file={"id": up.id}).id for _ in range(3)
+    ]  # 3 long parses queued
     busy_probes, slowest = 0, 0.0
     params = {"status": "PROCESSING", "fileNameContains": "responsive", "maxPageSize": 5}
     with httpx.Client(headers=_headers(server)) as http:

@@ -7,7 +7,7 @@ import time
 
 import httpx
 import pytest
-from apiserver import Running, wait_until
+from apiserver import LONG_PAGES, Running, wait_until
 from extend_ai.errors import BadRequestError, NotFoundError, UnprocessableEntityError
 from extend_ai.wrapper import PollingOptions
 
@@ -163,14 +163,14 @@ def test_request_validation(server: Running, sample_pdf: bytes) -> None:
 def test_cancel_stops_a_long_run(server: Running, long_pdf: bytes, sample_pdf: bytes) -> None:
     client = server.client()
     up = client.files.upload(file=("long.pdf", long_pdf))
-    assert up.metadata.page_count == 300
+    assert up.metadata.page_count == LONG_PAGES
     run = client.parse_runs.create(file={"id": up.id})
     time.sleep(0.5)
     cancelled = httpx.post(f"{server.url}/parse_runs/{run.id}/cancel", headers=_headers(server))
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "CANCELLED"
     with pytest.raises(BadRequestError):
         client.parse_runs.cancel(run.id)
-    # The only worker process must be free again well before a 300-page parse could finish.
+    # The only worker process must be free again well before the long parse could finish.
     start = time.monotonic()
     small = client.files.upload(file=("after.pdf", sample_pdf))
     assert client.parse(file={"id": small.id}).status == "PROCESSED"

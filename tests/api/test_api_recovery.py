@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from apiserver import free_port, wait_until
+from apiserver import LONG_PAGES, free_port, wait_until
 from extend_ai import Extend
 
 
@@ -75,7 +75,7 @@ def test_sigkill_mid_run_then_restart_resumes(tmp_path: Path, long_pdf: bytes) -
         client = Extend(base_url=url, token=key)
         up = client.files.upload(file=("long.pdf", long_pdf))
         run = client.parse_runs.create(file={"id": up.id})
-        time.sleep(2.0)  # the worker process is now inside the 300-page parse
+        time.sleep(2.0)  # the worker process is now inside the long parse
         assert client.parse_runs.retrieve(run.id).status == "PROCESSING"
         os.killpg(first.pid, signal.SIGKILL)
     with serving(tmp_path, port):
@@ -86,4 +86,4 @@ def test_sigkill_mid_run_then_restart_resumes(tmp_path: Path, long_pdf: bytes) -
         )
         done = client.parse_runs.retrieve(run.id)
         assert done.status == "PROCESSED", done.failure_message
-        assert done.metrics.page_count == 300
+        assert done.metrics.page_count == LONG_PAGES

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apiserver import Running, repeat_pdf
+from apiserver import LONG_PAGES, Running, repeat_pdf
 from llamacloud_helpers import INVOICE_SCHEMA
 from llamacloud_v2 import run_v2
 
@@ -58,7 +58,7 @@ def test_parse_then_extract_from_the_parse_job(llama_server: Running, sample_pat
 
 def test_cancel_and_delete(llama_server: Running, sample_pdf: bytes, tmp_path: Path) -> None:
     big = tmp_path / "long.pdf"
-    big.write_bytes(repeat_pdf(sample_pdf, 300))
+    big.write_bytes(repeat_pdf(sample_pdf, LONG_PAGES))
     out = run_v2(
         llama_server,
         """

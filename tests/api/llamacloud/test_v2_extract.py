@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from apiserver import Running, repeat_pdf
+from apiserver import LONG_PAGES, Running, repeat_pdf
 from llamacloud_helpers import FAST, INVOICE_SCHEMA, Client
 from llamacloud_v2 import run_v2
 from test_llamacloud_webhooks import Receiver
@@ -153,7 +153,7 @@ def test_list_pages_and_filters(llama_server: Running, sample_path: Path) -> Non
 
 def test_cancel_and_delete(llama_server: Running, sample_pdf: bytes, tmp_path: Path) -> None:
     big = tmp_path / "long.pdf"
-    big.write_bytes(repeat_pdf(sample_pdf, 300))
+    big.write_bytes(repeat_pdf(sample_pdf, LONG_PAGES))
     out = run_v2(
         llama_server,
         """
