@@ -29,6 +29,27 @@ class WordColumns:
     sizes: list[float]
     texts: list[str]
 
+    @classmethod
+    def read(cls, words: list[Word]) -> WordColumns:
+        """The columns read off the word objects (for pages no reader handed columns with)."""
+        boxes = [w.bbox for w in words]
+        return cls(
+            words,
+            [b.left for b in boxes],
+            [b.top for b in boxes],
+            [b.right for b in boxes],
+            [b.bottom for b in boxes],
+            [w.font_size for w in words],
+            [w.text for w in words],
+        )
+
+    @classmethod
+    def of(cls, words: list[Word], columns: WordColumns | None) -> WordColumns:
+        """``columns`` when they still describe ``words``, else the columns read off them."""
+        if columns is not None and columns.describe(words):
+            return columns
+        return cls.read(words)
+
     def describe(self, words: list[Word]) -> bool:
         """Whether these columns still belong to ``words``: the same list, of the same length.
 

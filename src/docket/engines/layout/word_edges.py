@@ -42,19 +42,8 @@ class WordEdges:
         """Read off ``columns`` when they describe ``words``, else off the words. Sizes are a
         copy (layout repairs them in place, :func:`~.lines.normalise_edges`); layout changes no
         other list in place, so those are the page's own."""
-        if columns is not None and columns.describe(words):
-            c = columns
-            return cls(words, c.tops, c.bottoms, c.lefts, c.rights, c.sizes[:], c.texts)
-        boxes = [w.bbox for w in words]
-        return cls(
-            words,
-            [b.top for b in boxes],
-            [b.bottom for b in boxes],
-            [b.left for b in boxes],
-            [b.right for b in boxes],
-            [w.font_size for w in words],
-            [w.text for w in words],
-        )
+        c = WordColumns.of(words, columns)
+        return cls(words, c.tops, c.bottoms, c.lefts, c.rights, c.sizes[:], c.texts)
 
     def select(self, keep: list[bool]) -> WordEdges:
         """The words whose ``keep`` flag is set, in the same order."""

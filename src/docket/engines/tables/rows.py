@@ -66,18 +66,9 @@ class WordBoxes:
     def of(cls, words: list[Word], columns: WordColumns | None = None) -> WordBoxes:
         """Read off ``columns`` when they describe ``words``, else off the words. The table
         engine never changes these lists in place, so the page's columns are shared as is."""
-        if columns is not None and columns.describe(words):
-            tops, bottoms = columns.tops, columns.bottoms
-            lefts, rights, sizes = columns.lefts, columns.rights, columns.sizes
-        else:
-            boxes = [w.bbox for w in words]
-            tops = [b.top for b in boxes]
-            bottoms = [b.bottom for b in boxes]
-            lefts = [b.left for b in boxes]
-            rights = [b.right for b in boxes]
-            sizes = [w.font_size for w in words]
-        heights = list(map(sub, bottoms, tops))
-        return cls(words, tops, bottoms, lefts, rights, heights, sizes)
+        c = WordColumns.of(words, columns)
+        heights = list(map(sub, c.bottoms, c.tops))
+        return cls(words, c.tops, c.bottoms, c.lefts, c.rights, heights, c.sizes)
 
     def select(self, keep: list[bool]) -> WordBoxes:
         """The words whose ``keep`` flag is set, in the same order."""
