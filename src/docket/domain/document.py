@@ -43,6 +43,20 @@ class _PackedWords:
 
     __slots__ = ("flags", "lengths", "names", "numbers", "text")
 
+    def __init__(
+        self,
+        text: str,
+        lengths: array[int],
+        numbers: array[float],
+        flags: bytes,
+        names: tuple[str, ...],
+    ) -> None:
+        self.text = text
+        self.lengths = lengths
+        self.numbers = numbers  # 5 a word (box, font size), then the confident words' confidences
+        self.flags = flags
+        self.names = names
+
     @classmethod
     def many(cls, lines: list[list[Word]], texts: list[str | None]) -> list[_PackedWords]:
         """Pack many lines at once (a page's): one pass over all their words, then each
@@ -69,45 +83,22 @@ class _PackedWords:
         any_confident = any(confident)
         out: list[_PackedWords] = []
         start = 0
-        new = object.__new__
         for line, text in zip(lines, texts, strict=True):
             stop = start + len(line)
-            packed: _PackedWords = new(cls)
-            packed.text = " ".join([w.text for w in line]) if text is None else text
-            packed.lengths = lengths[start:stop]
-            packed.numbers = numbers[5 * start : 5 * stop]
-            packed.flags = flags[start:stop]
-            packed.names = names[start:stop]
-            if any_confident:
-                packed.numbers.extend([w.confidence for w in line if w.confidence is not None])
-            out.append(packed)
+            line_numbers = numbers[5 * start : 5 * stop]
+            if any_confident:  # each line's confidences follow its boxes
+                line_numbers.extend([w.confidence for w in line if w.confidence is not None])
+            out.append(
+                cls(
+                    " ".join([w.text for w in line]) if text is None else text,
+                    lengths[start:stop],
+                    line_numbers,
+                    flags[start:stop],
+                    names[start:stop],
+                )
+            )
             start = stop
         return out
-
-    def __init__(self, words: list[Word], text: str | None = None) -> None:
-        self.text = " ".join([w.text for w in words]) if text is None else text
-        self.lengths = array("I", [len(w.text) for w in words])
-        self.numbers = array(
-            "d",
-            [
-                v
-                for w in words
-                for b in (w.bbox,)
-                for v in (b.left, b.top, b.right, b.bottom, w.font_size)
-            ],
-        )
-        self.flags = bytes(
-            [
-                (_BOLD if w.bold else 0)
-                | (_ITALIC if w.italic else 0)
-                | (_CONFIDENT if w.confidence is not None else 0)
-                for w in words
-            ]
-        )
-        confidences = [w.confidence for w in words if w.confidence is not None]
-        if confidences:
-            self.numbers.extend(confidences)
-        self.names = tuple([w.font_name for w in words])
 
     def unpack(self) -> list[Word]:
         text, numbers, flags, names = self.text, self.numbers, self.flags, self.names
@@ -180,8 +171,7 @@ class Line:
     def pack(self) -> None:
         """Keep the words as flat arrays (see :class:`_PackedWords`); idempotent."""
         if self._words is not None:
-            self._packed = _PackedWords(self._words, self._text)
-            self._words = None
+            Line.pack_all([self])
 
     @property
     def packed(self) -> bool:
