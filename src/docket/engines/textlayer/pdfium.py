@@ -233,11 +233,7 @@ class PdfiumDocument:
             )
             bboxes: Iterable[BBox] = map(BBox, lefts, tops, rights, bottoms)
         else:  # user-space left, top, right, bottom: the frame maps them
-            bboxes = list(map(frame.box, b[0::4], b[3::4], b[2::4], b[1::4]))
-            lefts = [x.left for x in bboxes]
-            tops = [x.top for x in bboxes]
-            rights = [x.right for x in bboxes]
-            bottoms = [x.bottom for x in bboxes]
+            bboxes = map(frame.box, b[0::4], b[3::4], b[2::4], b[1::4])
         word_sizes = list(map(sizes.__getitem__, style_of))
         words = list(
             map(
@@ -251,6 +247,8 @@ class PdfiumDocument:
                 map(names.__getitem__, style_of),
             )
         )
+        if not upright:
+            return words, direction, WordColumns.read(words)
         return words, direction, WordColumns(words, lefts, tops, rights, bottoms, word_sizes, texts)
 
 
