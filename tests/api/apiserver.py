@@ -15,6 +15,7 @@ import uvicorn
 from extend_ai import Extend
 
 from docket.api.app import create_app
+from docket.engines.llm.openai_compatible import ModelRegistry
 from docket.services.keys import KeyService
 from docket.settings import Settings
 from docket.store.db import Database
@@ -54,7 +55,11 @@ class Running:
         return Extend(base_url=self.url, token=self.keys[workspace])
 
 
-def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, Running]:
+def start_server(
+    settings: Settings, models: ModelRegistry | None = None
+) -> tuple[uvicorn.Server, threading.Thread, Running]:
+    """Docket on a free loopback port with keys for "acme" and "globex" (``models``: the
+    OpenAI-compatible providers, e.g. a fake LLM server)."""
     db = Database(settings.db_url)
     db.migrate()
     svc = KeyService(WorkspaceRepository(db.sessions))
@@ -62,7 +67,7 @@ def start_server(settings: Settings) -> tuple[uvicorn.Server, threading.Thread, 
     db.dispose()
     port = free_port()
     events = EventLog()
-    app = create_app(settings, events=events)
+    app = create_app(settings, events=events, models=models)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -6,23 +6,16 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from apiserver import EventLog, Running, free_port
+from apiserver import Running, start_server
 from packets import CLASSES, CONTRACT, INVOICE, RECEIPT, packet, pdf
 
-from docket.api.app import create_app
 from docket.engines.llm.openai_compatible import ModelRegistry, ProviderConfig
-from docket.services.keys import KeyService
 from docket.settings import Settings, WorkerSettings
-from docket.store.db import Database
-from docket.store.repos import WorkspaceRepository
 from tests.fakes.openai_server import FakeLLM, serve
 
 _PAGE = re.compile(r'<page number="(\d+)"[^>]*>\n(.*?)\n</page>', re.S)
@@ -72,10 +65,6 @@ def llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Running, Fak
     with serve(FakeLLM(answer=_answer)) as fake:
         home: Path = tmp_path_factory.mktemp("docket-classify-llm")
         settings = Settings(home=home, worker=WorkerSettings(processes=1))
-        db = Database(settings.db_url)
-        db.migrate()
-        keys = {"acme": KeyService(WorkspaceRepository(db.sessions)).create("acme")[0]}
-        db.dispose()
         models = ModelRegistry(
             {
                 "classification_performance": ProviderConfig(fake.base_url, fake.api_key, "m1"),
@@ -83,18 +72,9 @@ def llm(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Running, Fak
                 "classification_standard": ProviderConfig(fake.base_url, "wrong-key", "m1"),
             }
         )
-        app = create_app(settings, events=EventLog(), models=models)
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
+        server, thread, running = start_server(settings, models)
         try:
-            yield Running(f"http://127.0.0.1:{port}", settings, keys, EventLog()), fake
+            yield running, fake
         finally:
             server.should_exit = True
             thread.join(timeout=10)

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
-from apiserver import EventLog, Running, free_port
+from apiserver import Running, start_server
 from extend_ai.errors import BadRequestError
 
-from docket.api.app import create_app
 from docket.engines.llm.openai_compatible import ModelRegistry, ProviderConfig
-from docket.services.keys import KeyService
 from docket.settings import Settings, WorkerSettings
-from docket.store.db import Database
-from docket.store.repos import WorkspaceRepository
 from tests.fakes.openai_server import FakeLLM, serve
 
 SCHEMA: dict[str, Any] = {
@@ -48,29 +41,15 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Runni
     with serve(FakeLLM(answer=_answer)) as fake:
         home: Path = tmp_path_factory.mktemp("docket-llm")
         settings = Settings(home=home, worker=WorkerSettings(processes=1))
-        db = Database(settings.db_url)
-        db.migrate()
-        keys = {"acme": KeyService(WorkspaceRepository(db.sessions)).create("acme")[0]}
-        db.dispose()
         models = ModelRegistry(
             {
                 "openai-gpt-4-1": ProviderConfig(fake.base_url, fake.api_key, "gpt-4.1"),
                 "broken-model": ProviderConfig(fake.base_url, "wrong-key", "gpt-4.1"),
             }
         )
-        events = EventLog()
-        app = create_app(settings, events=events, models=models)
-        port = free_port()
-        server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        deadline = time.monotonic() + 20
-        while not server.started and time.monotonic() < deadline:
-            time.sleep(0.02)
+        server, thread, running = start_server(settings, models)
         try:
-            yield Running(f"http://127.0.0.1:{port}", settings, keys, events), fake
+            yield running, fake
         finally:
             server.should_exit = True
             thread.join(timeout=10)

@@ -4,23 +4,16 @@ OpenAI-compatible server), with text input, system prompt and model usage on the
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
-from apiserver import free_port
+from apiserver import start_server
 from llama_cloud import BadRequestError, LlamaCloud
 from llamacloud_helpers import INVOICE_SCHEMA
 
-from docket.api.app import create_app
 from docket.engines.llm.openai_compatible import ModelRegistry, ProviderConfig
-from docket.services.keys import KeyService
 from docket.settings import Settings, WorkerSettings
-from docket.store.db import Database
-from docket.store.repos import WorkspaceRepository
 from fakes.openai_server import FakeLLM, serve
 
 
@@ -55,20 +48,8 @@ def llm_client(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeLLM) -> I
             "openai-gpt-4-1": ProviderConfig(fake_llm.base_url, fake_llm.api_key, "fake-41"),
         }
     )
-    db = Database(settings.db_url)
-    db.migrate()
-    key, _ = KeyService(WorkspaceRepository(db.sessions)).create("llm")
-    db.dispose()
-    port = free_port()
-    app = create_app(settings, models=models)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    yield LlamaCloud(api_key=key, base_url=f"http://127.0.0.1:{port}", max_retries=0)
+    server, thread, running = start_server(settings, models)
+    yield LlamaCloud(api_key=running.keys["acme"], base_url=running.url, max_retries=0)
     server.should_exit = True
     thread.join(timeout=10)
 

@@ -4,23 +4,16 @@ server), driven by the ``llama-cloud`` 2.x SDK in a subprocess."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import uvicorn
-from apiserver import EventLog, Running, free_port
+from apiserver import Running, start_server
 from llamacloud_helpers import INVOICE_SCHEMA
 from llamacloud_v2 import run_v2
 
-from docket.api.app import create_app
 from docket.engines.llm.openai_compatible import ModelRegistry, ProviderConfig
-from docket.services.keys import KeyService
 from docket.settings import Settings, WorkerSettings
-from docket.store.db import Database
-from docket.store.repos import WorkspaceRepository
 from fakes.openai_server import FakeLLM, serve
 
 TEXT = "ACME SUPPLIES\nInvoice number: INV-88\nTotal amount: $40.25\n"
@@ -52,23 +45,8 @@ def llm_server(tmp_path_factory: pytest.TempPathFactory, fake_llm: FakeLLM) -> I
     models = ModelRegistry(
         {"agentic": ProviderConfig(fake_llm.base_url, fake_llm.api_key, "fake-agentic")}
     )
-    db = Database(settings.db_url)
-    db.migrate()
-    key, _ = KeyService(WorkspaceRepository(db.sessions)).create("llm")
-    db.dispose()
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, models=models), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "server did not start"
-        time.sleep(0.02)
-    yield Running(f"http://127.0.0.1:{port}", settings, {"acme": key}, EventLog())
+    server, thread, running = start_server(settings, models)
+    yield running
     server.should_exit = True
     thread.join(timeout=10)
 
